@@ -1,0 +1,361 @@
+/*
+ * pxe-tftpd: a TFTP server for network boot.  main.c reads the options,
+ * opens the root and the listening sockets, drops privileges and runs the
+ * event loop; server.c and xfer.c do the protocol.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "libpxe/log.h"
+#include "libpxe/opts.h"
+#include "tftpd.h"
+
+enum {
+	O_ROOT = PXE_OPT_USER, O_LISTEN, O_PORT, O_IFACE, O_WRITE, O_OVERWRITE,
+	O_MAXBLK, O_MAXWIN, O_NOMSFT, O_RETRANSMIT, O_RETRIES, O_MAXXFER,
+	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+};
+
+static const struct pxe_opt options[] = {
+	{ "root", 'r', "DIR", O_ROOT, "serve files under DIR (default /srv/tftp)" },
+	{ "listen", 'l', "ADDR", O_LISTEN, "listen on ADDR; repeatable (default: all)" },
+	{ "port", 'p', "N", O_PORT, "UDP port (default 69)" },
+	{ "interface", 'i', "IFACE", O_IFACE, "only answer on IFACE; repeatable" },
+	{ "write", 'w', NULL, O_WRITE, "accept uploads (new files only)" },
+	{ "overwrite", 0, NULL, O_OVERWRITE, "with --write, allow replacing files" },
+	{ "max-blksize", 'B', "N", O_MAXBLK, "largest blksize granted (default 65464)" },
+	{ "max-windowsize", 'W', "N", O_MAXWIN, "largest windowsize granted (default 64)" },
+	{ "no-msftwindow", 0, NULL, O_NOMSFT, "do not grant Microsoft's variable window" },
+	{ "retransmit", 'T', "MS", O_RETRANSMIT, "retransmit timeout in ms (default 1000)" },
+	{ "retries", 'R', "N", O_RETRIES, "retransmissions before giving up (default 5)" },
+	{ "max-transfers", 'm', "N", O_MAXXFER, "concurrent transfers (default 4096)" },
+	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
+	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
+	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
+	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
+	{ "verbose", 'v', NULL, O_VERBOSE, "also log every request and its options" },
+	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static const char epilog[] =
+    "Signals: SIGTERM/SIGINT stop, SIGUSR1 logs the counters, SIGHUP reopens\n"
+    "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
+    "2 usage error.  See pxe-tftpd(8).\n";
+
+/* Parse a number option into *out; NULL or the complaint. */
+static const char *
+number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
+{
+	static char msg[64];
+	uint64_t v;
+
+	if (pxe_parse_u64(arg, min, max, &v) < 0)
+		return pxe_range_msg(msg, sizeof(msg), min, max);
+	*out = (unsigned)v;
+	return NULL;
+}
+
+/* The option handler: every value from argv and -C files comes here. */
+static const char *
+set_option(void *ctx, int id, const char *arg)
+{
+	struct tftpd_config *c = ctx;
+	unsigned port;
+	const char *m;
+
+	switch (id) {
+	case O_ROOT: c->root = arg; return NULL;
+	case O_LISTEN:
+		if (c->nlisten == TFTPD_MAX_LISTEN)
+			return "given too many times";
+		c->listen[c->nlisten++] = arg;
+		return NULL;
+	case O_PORT:
+		if ((m = number(arg, 1, 65535, &port)) == NULL)
+			c->port = (uint16_t)port;
+		return m;
+	case O_IFACE:
+		if (c->niface == TFTPD_MAX_IFACES)
+			return "given too many times";
+		if (strlen(arg) >= IF_NAMESIZE)
+			return "is not an interface name";
+		c->iface[c->niface++] = arg;
+		return NULL;
+	case O_WRITE: c->write = true; return NULL;
+	case O_OVERWRITE: c->overwrite = true; return NULL;
+	case O_MAXBLK:
+		return number(arg, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX,
+		    &c->max_blksize);
+	case O_MAXWIN:
+		return number(arg, 1, TFTP_WINDOWSIZE_MAX, &c->max_windowsize);
+	case O_NOMSFT: c->msftwindow = false; return NULL;
+	case O_RETRANSMIT: return number(arg, 10, 255000, &c->retransmit_ms);
+	case O_RETRIES: return number(arg, 0, 100, &c->retries);
+	case O_MAXXFER: return number(arg, 1, 1000000, &c->max_transfers);
+	case O_USER: c->user = arg; return NULL;
+	case O_FOREGROUND: return NULL;
+	case O_PIDFILE: c->pidfile = arg; return NULL;
+	case O_LOG: c->log = arg; return NULL;
+	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_QUIET: c->verbosity = -1; return NULL;
+	}
+	return "is not handled";
+}
+
+static void
+defaults(struct tftpd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->root = "/srv/tftp";
+	c->port = TFTP_PORT;
+	c->max_blksize = TFTP_BLKSIZE_MAX;
+	c->max_windowsize = 64;
+	c->msftwindow = true;
+	c->retransmit_ms = 1000;
+	c->retries = 5;
+	c->max_transfers = 4096;
+}
+
+/* Open one listening socket on addr (and iface, if given). */
+static int
+listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct listener *l = &d->ls[d->nls];
+	char a[PXE_ADDRSTRLEN];
+	int fd, r;
+
+	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
+		fprintf(stderr, "pxe-tftpd: --listen: '%s' is not an IPv4 or "
+		    "IPv6 address\n", addr);
+		return -2;
+	}
+	fd = pxe_net_udp_listen((struct sockaddr *)&ss, len, iface,
+	    d->cfg.niface > 0);
+	if (fd < 0) {
+		if (!quiet)
+			log_err("cannot listen on %s port %u%s%s: %s", addr,
+			    d->cfg.port, iface ? " on " : "", iface ? iface : "",
+			    strerror(-fd));
+		return fd;
+	}
+	l->io.fd = fd;
+	l->io.fn = tftpd_on_request;
+	l->io.arg = l;
+	l->d = d;
+	l->ifname = iface;
+	pxe_net_ntop((struct sockaddr *)&ss, a, sizeof(a));
+	snprintf(l->where, sizeof(l->where), "%s%s%s", a, iface ? "%" : "",
+	    iface ? iface : "");
+	if ((r = pxe_loop_add(d->loop, &l->io, EPOLLIN)) < 0) {
+		close(fd);
+		return r;
+	}
+	d->nls++;
+	log_info("listening on %s port %u%s%s", a, d->cfg.port,
+	    iface ? " on " : "", iface ? iface : "");
+	return 0;
+}
+
+/* Every --listen address on every --interface; all addresses by default. */
+static int
+open_listeners(struct tftpd *d)
+{
+	unsigned a, i, ni = d->cfg.niface ? d->cfg.niface : 1;
+	const char *iface;
+	int r;
+
+	for (i = 0; i < ni; i++) {
+		iface = d->cfg.niface ? d->cfg.iface[i] : NULL;
+		if (d->cfg.nlisten == 0) {
+			if ((r = listen_one(d, "0.0.0.0", iface, false)) < 0)
+				return r;
+			/* IPv6 only where the machine has it. */
+			listen_one(d, "::", iface, true);
+			continue;
+		}
+		for (a = 0; a < d->cfg.nlisten; a++)
+			if ((r = listen_one(d, d->cfg.listen[a], iface,
+			    false)) < 0)
+				return r;
+	}
+	return 0;
+}
+
+/* Raise the fd limit: each transfer has its own socket and file. */
+static void
+raise_nofile(struct tftpd *d)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)d->cfg.max_transfers * 2 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need) {
+		d->cfg.max_transfers = (unsigned)((rl.rlim_cur - 64) / 2);
+		log_warn("open file limit %llu allows only %u transfers at once",
+		    (unsigned long long)rl.rlim_cur, d->cfg.max_transfers);
+	}
+}
+
+/* Become user after the sockets are bound.  0 or -1 (logged). */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_err("--user: no such user '%s'", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
+		log_err("--user %s: cannot drop privileges: %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f == NULL) {
+		log_err("--pid-file: cannot write '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void
+on_stop(struct pxe_loop *loop, int signo, void *arg)
+{
+	log_info("stopping on signal %d", signo);
+	pxe_loop_stop(loop);
+}
+
+static void
+on_usr1(struct pxe_loop *loop, int signo, void *arg)
+{
+	tftpd_log_counters(arg);
+}
+
+static void
+on_hup(struct pxe_loop *loop, int signo, void *arg)
+{
+	if (pxe_log_reopen() < 0)
+		log_warn("cannot reopen the log file");
+}
+
+/* Set everything up; 0, or the exit status to fail with. */
+static int
+setup(struct tftpd *d)
+{
+	int r;
+
+	if ((r = pxe_log_open(d->cfg.log)) < 0) {
+		fprintf(stderr, "pxe-tftpd: --log: cannot open '%s': %s\n",
+		    d->cfg.log, strerror(-r));
+		return 1;
+	}
+	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
+	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
+	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0) {
+		log_err("cannot serve '%s': %s", d->cfg.root, strerror(-r));
+		return 1;
+	}
+	if ((d->loop = pxe_loop_new()) == NULL) {
+		log_err("cannot create the event loop: %s", strerror(errno));
+		return 1;
+	}
+	log_info("started, version %s, TFTP root is %s%s", PACKAGE_VERSION,
+	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "");
+	raise_nofile(d);
+	if ((r = open_listeners(d)) < 0)
+		return r == -2 ? 2 : 1;
+	if (d->cfg.user && drop_privileges(d->cfg.user) < 0)
+		return 1;
+	if (d->cfg.pidfile && write_pidfile(d->cfg.pidfile) < 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (pxe_loop_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGINT, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGUSR1, on_usr1, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGHUP, on_hup, d) < 0) {
+		log_err("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Abort what is still running, report, and free everything. */
+static void
+teardown(struct tftpd *d)
+{
+	unsigned i;
+
+	if (d->loop) {
+		xfer_shutdown(d);
+		tftpd_log_counters(d);
+	}
+	for (i = 0; i < d->nls; i++)
+		close(d->ls[i].io.fd);
+	pxe_loop_free(d->loop);
+	if (d->root.path)
+		pxe_fsroot_close(&d->root);
+	if (d->cfg.pidfile && d->exit_code == 0)
+		unlink(d->cfg.pidfile);
+	pxe_log_close();
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct tftpd d;	/* large: holds the receive buffer */
+	struct pxe_opts_spec spec = {
+		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
+		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
+		"7440, and Microsoft's variable window).",
+		epilog, options, set_option, &d.cfg,
+	};
+	int r, idx;
+
+	pxe_log_init("pxe-tftpd");
+	defaults(&d.cfg);
+	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0)
+		return r == 1 ? 0 : 2;
+	if (idx < argc) {
+		fprintf(stderr, "pxe-tftpd: unexpected argument '%s' (see "
+		    "--help)\n", argv[idx]);
+		return 2;
+	}
+	if (d.cfg.overwrite && !d.cfg.write) {
+		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
+		return 2;
+	}
+	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
+		log_err("event loop failed: %s", strerror(errno));
+		d.exit_code = 1;
+	}
+	teardown(&d);
+	return d.exit_code;
+}

@@ -1,0 +1,173 @@
+/*
+ * server.c: requests on the listening sockets.  Every datagram on port 69 is
+ * validated here once (size, opcode, request syntax, mode, writes allowed,
+ * transfer limit, a repeated request from a client already being served)
+ * before xfer.c turns it into a transfer.  Malformed datagrams are counted
+ * and logged at a bounded rate; the server never stops for them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "libpxe/log.h"
+#include "tftpd.h"
+
+#define DROP_LOG_PER_SEC	5
+
+void
+tftpd_drop(struct tftpd *d, const char *peer, const char *why)
+{
+	uint64_t now = pxe_loop_now(d->loop);
+
+	d->c.dropped++;
+	if (now - d->drop_log_at >= 1000) {
+		if (d->drop_log_n > DROP_LOG_PER_SEC)
+			log_warn("%u more malformed packets dropped",
+			    d->drop_log_n - DROP_LOG_PER_SEC);
+		d->drop_log_at = now;
+		d->drop_log_n = 0;
+	}
+	if (d->drop_log_n++ < DROP_LOG_PER_SEC)
+		log_warn("dropped packet from %s: %s", peer, why);
+}
+
+void
+tftpd_log_counters(const struct tftpd *d)
+{
+	const struct tftpd_counters *c = &d->c;
+
+	log_info("counters: transfers %llu (ok %llu, failed %llu, tsize probes "
+	    "%llu, active %u), bytes sent %llu, received %llu, errors: "
+	    "notfound %llu access %llu exists %llu badreq %llu busy %llu "
+	    "timeout %llu client %llu io %llu, retransmits %llu, dropped %llu",
+	    (unsigned long long)c->started, (unsigned long long)c->ok,
+	    (unsigned long long)c->failed, (unsigned long long)c->probes,
+	    d->nxfers, (unsigned long long)c->bytes_sent,
+	    (unsigned long long)c->bytes_received,
+	    (unsigned long long)c->notfound, (unsigned long long)c->access,
+	    (unsigned long long)c->exists, (unsigned long long)c->badreq,
+	    (unsigned long long)c->busy, (unsigned long long)c->timeouts,
+	    (unsigned long long)c->client_errors,
+	    (unsigned long long)c->ioerrors,
+	    (unsigned long long)c->retransmits, (unsigned long long)c->dropped);
+}
+
+/* Answer a refused request straight from the listening socket. */
+static void
+reply_error(struct listener *l, const struct pxe_pktinfo *pi, uint16_t code,
+    const char *msg)
+{
+	uint8_t pkt[128];
+	ssize_t n = tftp_build_error(pkt, sizeof(pkt), code, msg);
+
+	if (n > 0)
+		sendto(l->io.fd, pkt, (size_t)n, MSG_DONTWAIT,
+		    (const struct sockaddr *)&pi->peer, pi->peerlen);
+}
+
+/* The largest blksize the interface's MTU carries without fragments. */
+static unsigned
+mtu_blksize(const struct pxe_pktinfo *pi)
+{
+	int mtu = pi->ifindex > 0 ? pxe_net_if_mtu(pi->ifindex) : -1;
+	int hdr = (pi->peer.ss_family == AF_INET6 ? 40 : 20) + 8 +
+	    TFTP_HDR_LEN;
+
+	if (mtu <= hdr + TFTP_BLKSIZE_MIN)
+		return TFTP_BLKSIZE_MAX;
+	return (unsigned)(mtu - hdr) < TFTP_BLKSIZE_MAX ?
+	    (unsigned)(mtu - hdr) : TFTP_BLKSIZE_MAX;
+}
+
+/* Validate one request datagram and start its transfer. */
+static void
+request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
+    const struct pxe_pktinfo *pi)
+{
+	struct tftp_request req;
+	struct xfer_request xr;
+	struct xfer *old;
+	char peer[PXE_ADDRSTRLEN];
+	int op, r;
+
+	pxe_net_ntop((const struct sockaddr *)&pi->peer, peer, sizeof(peer));
+	op = tftp_opcode_of(pkt, len);
+	if (op != TFTP_RRQ && op != TFTP_WRQ) {
+		tftpd_drop(d, peer, op < 0 ? "not TFTP" :
+		    "not a request on the server port");
+		return;
+	}
+	r = tftp_parse_request(pkt, len, &req);
+	if (r == -EINVAL || (r == 0 && req.mode == TFTP_MODE_MAIL)) {
+		d->c.badreq++;
+		reply_error(l, pi, TFTP_EBADOP, "Unsupported transfer mode");
+		log_info("refused request from %s: transfer mode not supported",
+		    peer);
+		return;
+	}
+	if (r < 0) {
+		d->c.badreq++;
+		reply_error(l, pi, TFTP_EBADOP, "Malformed request");
+		tftpd_drop(d, peer, "malformed request");
+		return;
+	}
+	if (op == TFTP_WRQ && !d->cfg.write) {
+		d->c.access++;
+		reply_error(l, pi, TFTP_EACCESS, "Access violation");
+		log_info("refused write request from %s: writes are disabled "
+		    "(--write enables them)", peer);
+		return;
+	}
+	old = xfer_find(d, (const struct sockaddr *)&pi->peer);
+	if (old && xfer_fresh(old)) {
+		/* The client repeated its request: our answer is on its way. */
+		log_debug("repeated request from %s ignored", peer);
+		return;
+	}
+	if (old)
+		xfer_abort(old, "the client started a new request");
+	if (d->nxfers >= d->cfg.max_transfers) {
+		d->c.busy++;
+		reply_error(l, pi, TFTP_EUNDEF, "Server busy, try later");
+		log_warn("refused request from %s: %u transfers already "
+		    "running (--max-transfers)", peer, d->nxfers);
+		return;
+	}
+	xr.req = &req;
+	xr.pi = pi;
+	xr.peer = peer;
+	xr.ifname = l->ifname;
+	xr.mtu_blksize = mtu_blksize(pi);
+	xfer_start(d, &xr);
+}
+
+void
+tftpd_on_request(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
+{
+	struct listener *l = io->arg;
+	struct tftpd *d = l->d;
+	struct pxe_pktinfo pi;
+	char peer[PXE_ADDRSTRLEN];
+	ssize_t n;
+	int budget = 64;
+
+	while (budget-- > 0) {
+		n = pxe_net_recv(io->fd, d->pkt, sizeof(d->pkt) - 1, &pi);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			if (n != -ECONNREFUSED)
+				log_debug("receive on %s: %s", l->where,
+				    strerror((int)-n));
+			continue;
+		}
+		if ((size_t)n > sizeof(d->pkt) - 1) {
+			pxe_net_ntop((struct sockaddr *)&pi.peer, peer,
+			    sizeof(peer));
+			tftpd_drop(d, peer, "oversized datagram");
+			continue;
+		}
+		request(d, l, d->pkt, (size_t)n, &pi);
+	}
+}

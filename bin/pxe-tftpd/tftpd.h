@@ -1,0 +1,125 @@
+/*
+ * pxe-tftpd's own state: the server context (configuration, listening
+ * sockets, counters, the list of transfers) and one struct xfer per
+ * transfer.  main.c parses options and sets the server up; server.c takes
+ * requests on the listening sockets and turns them into transfers; xfer.c
+ * runs each transfer's state machine on its own connected socket.
+ */
+#ifndef PXE_TFTPD_H
+#define PXE_TFTPD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "libpxe/fsroot.h"
+#include "libpxe/loop.h"
+#include "libpxe/net.h"
+#include "libpxe/tftp.h"
+
+#define TFTPD_MAX_LISTEN	16
+#define TFTPD_MAX_IFACES	16
+
+struct tftpd_config {
+	const char *root;
+	const char *listen[TFTPD_MAX_LISTEN];
+	unsigned nlisten;
+	const char *iface[TFTPD_MAX_IFACES];
+	unsigned niface;
+	uint16_t port;
+	bool write;
+	bool overwrite;
+	unsigned max_blksize;
+	unsigned max_windowsize;
+	bool msftwindow;
+	unsigned retransmit_ms;
+	unsigned retries;
+	unsigned max_transfers;
+	const char *user;
+	const char *pidfile;
+	const char *log;
+	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+};
+
+/* What SIGUSR1 and the exit report. */
+struct tftpd_counters {
+	uint64_t started;	/* transfers accepted */
+	uint64_t ok;		/* completed */
+	uint64_t failed;	/* gave up or aborted by the client */
+	uint64_t probes;	/* tsize probes (aborted on purpose) */
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t notfound;	/* ERROR 1 sent */
+	uint64_t access;	/* ERROR 2 sent (refused names, writes off) */
+	uint64_t exists;	/* ERROR 6 sent */
+	uint64_t badreq;	/* malformed requests answered with ERROR 4 */
+	uint64_t busy;		/* refused: --max-transfers reached */
+	uint64_t timeouts;	/* transfers the client stopped answering */
+	uint64_t client_errors;	/* ERROR packets received from clients */
+	uint64_t ioerrors;	/* local read/write failures */
+	uint64_t retransmits;
+	uint64_t dropped;	/* malformed or unexpected datagrams */
+};
+
+struct tftpd;
+
+/* A listening socket (one per address and interface). */
+struct listener {
+	struct pxe_io io;
+	struct tftpd *d;
+	char where[PXE_ADDRSTRLEN + IF_NAMESIZE + 8];
+	const char *ifname;	/* bound to this interface, or NULL */
+};
+
+struct xfer;
+
+struct tftpd {
+	struct tftpd_config cfg;
+	struct pxe_loop *loop;
+	struct pxe_fsroot root;
+	struct listener ls[TFTPD_MAX_LISTEN * (TFTPD_MAX_IFACES + 1) + 2];
+	unsigned nls;
+	struct xfer *xfers;	/* doubly linked list of live transfers */
+	unsigned nxfers;
+	struct tftpd_counters c;
+	uint64_t drop_log_at;	/* rate limit for "dropped" lines */
+	unsigned drop_log_n;
+	int exit_code;
+	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
+};
+
+/* server.c */
+void tftpd_on_request(struct pxe_loop *loop, struct pxe_io *io,
+    uint32_t events);
+void tftpd_log_counters(const struct tftpd *d);
+/* Log a dropped datagram (rate limited) and count it. */
+void tftpd_drop(struct tftpd *d, const char *peer, const char *why);
+
+/* What server.c hands to xfer.c to start a transfer. */
+struct xfer_request {
+	const struct tftp_request *req;
+	const struct pxe_pktinfo *pi;
+	const char *peer;		/* address text */
+	const char *ifname;		/* listener's interface, or NULL */
+	unsigned mtu_blksize;		/* blksize the path MTU allows */
+};
+
+/* xfer.c */
+/*
+ * Start a transfer for a parsed request: open (or create) the file, answer
+ * with OACK, DATA 1 or ACK 0, or with an ERROR when refused.  Counts and
+ * logs what happened.  The transfer then lives on its own socket and frees
+ * itself when done.
+ */
+void xfer_start(struct tftpd *d, const struct xfer_request *xr);
+/* The live transfer from peer, or NULL. */
+struct xfer *xfer_find(struct tftpd *d, const struct sockaddr *peer);
+/* True while xf has not heard from its client since the request. */
+bool xfer_fresh(const struct xfer *xf);
+/* End xf now (server stopping, or its client restarted): no packet sent. */
+void xfer_abort(struct xfer *xf, const char *why);
+/* Abort and free every transfer (the server is stopping). */
+void xfer_shutdown(struct tftpd *d);
+
+#endif
