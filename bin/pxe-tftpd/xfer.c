@@ -438,6 +438,16 @@ send_window(struct xfer *xf)
 	arm(xf);
 }
 
+/* The last block is acknowledged. */
+static void
+read_ack_done(struct xfer *xf)
+{
+	xf->d->c.ok++;
+	xf->d->c.bytes_sent += xf->size;
+	log_done(xf, "sent", "to", xf->size);
+	finish(xf);
+}
+
 /* An ACK arrived for a read transfer. */
 static void
 read_ack(struct xfer *xf, uint16_t w, int next_window)
@@ -464,14 +474,10 @@ read_ack(struct xfer *xf, uint16_t w, int next_window)
 		xf->window = (unsigned)next_window <
 		    xf->d->cfg.max_windowsize ? (unsigned)next_window :
 		    xf->d->cfg.max_windowsize;
-	if (xf->acked >= xf->nblocks) {
-		xf->d->c.ok++;
-		xf->d->c.bytes_sent += xf->mem ? xf->memlen : xf->size;
-		log_done(xf, "sent", "to", xf->size);
-		finish(xf);
-		return;
-	}
-	send_window(xf);
+	if (xf->acked >= xf->nblocks)
+		read_ack_done(xf);
+	else
+		send_window(xf);
 }
 
 /* ---- writing ---- */
@@ -657,33 +663,39 @@ handle(struct xfer *xf, const uint8_t *pkt, size_t len)
 	}
 }
 
+/*
+ * The transfer's socket is readable.  One datagram per wakeup: in
+ * lock-step that saves the recv that would only say EAGAIN, and epoll
+ * (level-triggered) reports the socket again while more are queued.
+ */
 static void
 on_packet(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
 {
 	struct xfer *xf = io->arg;
 	ssize_t n;
-	int budget = 256;
 
-	while (xf->state != XS_DONE && budget-- > 0) {
-		n = pxe_net_recv(io->fd, xf->d->pkt, sizeof(xf->d->pkt) - 1,
-		    NULL);
-		if (n == -EAGAIN)
-			break;
-		if (n < 0) {
-			/* ICMP port unreachable: the client is gone. */
-			if (n == -ECONNREFUSED) {
-				fail(xf, "the client's port is closed "
-				    "(ICMP port unreachable)");
-				return;
-			}
-			break;
+	n = pxe_net_recv(io->fd, xf->d->pkt, sizeof(xf->d->pkt) - 1, NULL);
+	if (n == -ECONNREFUSED) {
+		/* ICMP port unreachable: the client is gone. */
+		if (!xf->write && xf->sent == xf->nblocks &&
+		    xf->state == XS_SEND) {
+			/* It had the last block: its final ACK was lost. */
+			xf->acked = xf->nblocks;
+			log_info("final ACK from %s lost; it closed its port",
+			    xf->peerstr);
+			read_ack_done(xf);
+			return;
 		}
-		if ((size_t)n > sizeof(xf->d->pkt) - 1) {
-			xf->d->c.dropped++;
-			continue;
-		}
-		handle(xf, xf->d->pkt, (size_t)n);
+		fail(xf, "the client's port is closed (ICMP port unreachable)");
+		return;
 	}
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(xf->d->pkt) - 1) {
+		xf->d->c.dropped++;
+		return;
+	}
+	handle(xf, xf->d->pkt, (size_t)n);
 }
 
 static void
