@@ -69,7 +69,7 @@ static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct tftpd_config *c = ctx;
-	unsigned port;
+	unsigned port = 0;
 	const char *m;
 
 	switch (id) {
