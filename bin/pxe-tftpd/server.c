@@ -102,14 +102,13 @@ request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
 	if (r == -EINVAL || (r == 0 && req.mode == TFTP_MODE_MAIL)) {
 		d->c.badreq++;
 		reply_error(l, pi, TFTP_EBADOP, "Unsupported transfer mode");
-		log_info("refused request from %s: transfer mode not supported",
-		    peer);
+		tftpd_drop(d, peer, "unsupported transfer mode (ERROR 4 sent)");
 		return;
 	}
 	if (r < 0) {
 		d->c.badreq++;
 		reply_error(l, pi, TFTP_EBADOP, "Malformed request");
-		tftpd_drop(d, peer, "malformed request");
+		tftpd_drop(d, peer, "malformed request (ERROR 4 sent)");
 		return;
 	}
 	if (op == TFTP_WRQ && !d->cfg.write) {

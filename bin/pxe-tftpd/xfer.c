@@ -617,8 +617,12 @@ client_error(struct xfer *xf, const uint8_t *pkt, size_t len)
 
 	tftp_parse_error(pkt, len, &code, &msg, &mlen);
 	pxe_log_escape(esc, sizeof(esc), msg, mlen);
-	if (!xf->write && xf->state == XS_OACK && xf->neg.tsize &&
-	    code != TFTP_EOPTNEG) {
+	/*
+	 * PXE firmware asks tsize and aborts after the OACK to learn the size:
+	 * BIOS ROMs with error 0 "TFTP Aborted", UEFI (EDK2) with error 8
+	 * "User aborted the transfer".  Neither is a failure.
+	 */
+	if (!xf->write && xf->state == XS_OACK && xf->neg.tsize) {
 		xf->d->c.probes++;
 		log_info("tsize probe for %s from %s (client aborted after "
 		    "OACK, as PXE firmware does)", xf->path, xf->peerstr);

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Bad input gets a clear error and loses nothing: malformed requests are
+# answered or dropped and counted, a garbage flood does not stop the server
+# or flood its log, a client that stops acknowledging is given up on and
+# freed, and the transfer limit answers "busy" instead of failing.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+
+mkfile f 5000
+mkfile big 4000000
+
+# raw HEX EXPECTED: send one datagram to the server port; the first line of
+# tftpc's output must be EXPECTED.
+raw() {
+	got=$("$TFTPC" -t 500 -r "$1" 127.0.0.1 "$PORT" 2>&1 | head -n 1)
+	[ "$got" = "$2" ] || fail "raw $1: got '$got', want '$2'"
+}
+
+alive() {
+	rm -f "$T/out"
+	"$TFTPC" -q -O "$T/out" 127.0.0.1 "$PORT" f > "$T/c.out" 2>&1 ||
+	    fail "server stopped answering after $1: $(cat "$T/c.out")"
+	same "$ROOT/f" "$T/out" "fetch after $1"
+}
+
+start_tftpd -T 200 -R 2 -m 3
+# opcode 1, "f" without its NUL
+raw 000166 'ERROR 4 "Malformed request"'
+# no mode
+raw 00016600 'ERROR 4 "Malformed request"'
+# mode "mail" (obsolete) and an unknown mode
+raw 000166006d61696c00 'ERROR 4 "Unsupported transfer mode"'
+raw 000166006269746500 'ERROR 4 "Unsupported transfer mode"'
+# option name without value
+raw 000166006f6374657400626c6b73697a6500 'ERROR 4 "Malformed request"'
+# DATA, ACK, and opcode 9 to the server port: dropped without an answer
+raw 00030001616263 'no reply'
+raw 00040001 'no reply'
+raw 0009 'no reply'
+raw 00 'no reply'
+# NUL padding after the options is tolerated (some ROMs pad requests)
+raw 0001660062696e61727900 'ERROR 4 "Unsupported transfer mode"'
+raw 000166006f63746574007473697a65003000000000 'OACK tsize=5000'
+# a name longer than any path, and one through ".."
+long=$(head -c 2000 /dev/zero | tr '\0' 'a')
+got=$("$TFTPC" -t 500 127.0.0.1 "$PORT" "$long" 2>&1 | head -n 1)
+[ "$got" = 'ERROR 2 "Access violation"' ] || fail "long name: got '$got'"
+got=$("$TFTPC" -t 500 127.0.0.1 "$PORT" "x/../../f" 2>&1 | head -n 1)
+[ "$got" = 'ERROR 2 "Access violation"' ] || fail "..: got '$got'"
+expect_log 'dropped packet from 127\.0\.0\.1: malformed request' "drop line"
+alive "malformed requests"
+
+# A bounded flood: 20000 random datagrams, a quarter shaped like requests.
+"$TFTPC" -g 20000 127.0.0.1 "$PORT" > /dev/null ||
+    fail "could not send the flood"
+alive "a garbage flood"
+lines=$(grep -c 'dropped packet from' "$LOG")
+[ "$lines" -lt 200 ] || fail "the flood put $lines drop lines in the log"
+expect_log 'more malformed packets dropped|dropped packet' "rate-limited drop log"
+
+# A client that stops acknowledging after block 3 is retried twice (-R 2)
+# and then given up on; its transfer is freed.
+"$TFTPC" -q -s 3 -t 1000 127.0.0.1 "$PORT" big > "$T/c.out" 2>&1
+grep -q '^silence after [0-9]* packets$' "$T/c.out" ||
+    fail "stalled client: $(cat "$T/c.out")"
+n=$(sed -n 's/^silence after \([0-9]*\) packets$/\1/p' "$T/c.out")
+# The window's block again twice, and maybe an ERROR that ends it.
+[ "$n" -ge 2 ] && [ "$n" -le 3 ] || fail "stalled client saw $n packets, want 2 retransmits"
+expect_log "failed sending $ROOT/big to 127\\.0\\.0\\.1: client stopped answering \\(2 retries\\)" \
+    "give-up line"
+
+# The limit: three stalled transfers occupy -m 3; a fourth is told "busy".
+pids=
+for i in 1 2 3; do
+	"$TFTPC" -q -s 1 -t 1000 127.0.0.1 "$PORT" big > /dev/null 2>&1 &
+	pids="$pids $!"
+done
+sleep 0.3
+got=$("$TFTPC" -t 500 127.0.0.1 "$PORT" f 2>&1 | head -n 1)
+[ "$got" = 'ERROR 0 "Server busy, try later"' ] || fail "busy: got '$got'"
+# shellcheck disable=SC2086
+wait $pids
+# Given up on after 2 retries of 200 ms: the slots are free again.
+i=0
+until "$TFTPC" -q -t 500 127.0.0.1 "$PORT" f > /dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 20 ] || fail "transfer slots were not freed"
+	sleep 0.2
+done
+
+kill -USR1 "$TFTPD_PID"
+expect_log 'counters: .*busy [1-9].*dropped [1-9]' "counters line"
+expect_log 'active 0\)' "no transfer left active"
+stop_tftpd
+exit 0

@@ -1,0 +1,151 @@
+# Shared helpers for the integration tests (sourced, POSIX sh).
+#
+# A test sources this file, calls `need` for the tools it uses, builds a
+# tree under $ROOT, starts the server with `start_tftpd [OPTIONS]` (on
+# 127.0.0.1 and a free high port, $PORT), runs real clients against it and
+# calls `fail MESSAGE` on the first wrong result.  Everything lives in $T,
+# a scratch directory removed on exit with the server.  Exit status follows
+# automake's test-driver: 0 pass, 77 skip, 99 hard error, else fail.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir/build}"
+: "${PXE_TFTPD:=$top_builddir/bin/pxe-tftpd/pxe-tftpd}"
+: "${PXE_TESTTOOLS:=$top_builddir/tests/tools}"
+TFTPC=$PXE_TESTTOOLS/tftpc
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pxekit-test.XXXXXX") || exit 99
+ROOT=$T/root
+LOG=$T/tftpd.log
+TFTPD_PID=
+PORT=
+mkdir -p "$ROOT"
+
+# Extra cleanup a test needs (network namespaces): set CLEANUP="cmd; cmd".
+CLEANUP=
+cleanup() {
+	if [ -n "$TFTPD_PID" ]; then
+		kill "$TFTPD_PID" 2>/dev/null
+		wait "$TFTPD_PID" 2>/dev/null
+	fi
+	[ -n "$CLEANUP" ] && eval "$CLEANUP"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+say() { printf '%s\n' "$*"; }
+
+skip() {
+	say "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	say "FAIL: $*"
+	if [ -s "$LOG" ]; then
+		say "--- server log (last 30 lines):"
+		tail -n 30 "$LOG"
+	fi
+	exit 1
+}
+
+# need TOOL...: skip the test when a tool is missing.
+need() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 ||
+		    skip "$tool is not installed (Debian: see scripts/deps)"
+	done
+}
+
+# need_root: skip unless root and able to make network namespaces.
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+	need ip
+	ip netns add "pxekit-probe-$$" 2>/dev/null ||
+	    skip "cannot create network namespaces here"
+	ip netns del "pxekit-probe-$$"
+}
+
+[ -x "$PXE_TFTPD" ] || { say "ERROR: $PXE_TFTPD is not built"; exit 99; }
+
+# mkfile PATH BYTES: a file of random bytes under $ROOT.
+mkfile() {
+	mkdir -p "$(dirname "$ROOT/$1")"
+	head -c "$2" /dev/urandom > "$ROOT/$1"
+}
+
+sum() { sha256sum < "$1" | cut -d' ' -f1; }
+
+# same FILE1 FILE2 WHAT: fail unless the two files are identical.
+same() {
+	[ -f "$2" ] || fail "$3: $2 was not written"
+	cmp -s "$1" "$2" || fail "$3: content differs ($(wc -c < "$2") bytes, want $(wc -c < "$1"))"
+}
+
+# wait_log REGEX [SECONDS]: wait until the server log has a matching line.
+wait_log() {
+	i=0
+	limit=$(( ${2:-5} * 20 ))
+	while ! grep -Eq "$1" "$LOG" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le "$limit" ] || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# expect_log REGEX WHAT: the log must have a matching line (waits up to 5 s).
+expect_log() {
+	wait_log "$1" 5 || fail "$2: no log line matching /$1/"
+}
+
+# start_tftpd [OPTIONS]: start the server on 127.0.0.1 and a free high port
+# (in $PORT), serving $ROOT, logging to $LOG; waits until it listens.
+# ADDR=... NETNS=... override the address and run it in a namespace.
+start_tftpd() {
+	addr=${ADDR:-127.0.0.1}
+	for attempt in 1 2 3 4 5 6 7 8; do
+		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
+		: > "$LOG"
+		if [ -n "${NETNS:-}" ]; then
+			ip netns exec "$NETNS" "$PXE_TFTPD" -r "$ROOT" -l "$addr" \
+			    -p "$PORT" "$@" 2>> "$LOG" &
+		else
+			"$PXE_TFTPD" -r "$ROOT" -l "$addr" -p "$PORT" "$@" \
+			    2>> "$LOG" &
+		fi
+		TFTPD_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			grep -q 'listening on' "$LOG" && return 0
+			kill -0 "$TFTPD_PID" 2>/dev/null || break
+			sleep 0.05
+			i=$((i + 1))
+		done
+		kill "$TFTPD_PID" 2>/dev/null
+		wait "$TFTPD_PID" 2>/dev/null
+		TFTPD_PID=
+		grep -q 'Address already in use' "$LOG" || break
+	done
+	fail "pxe-tftpd did not start"
+}
+
+# stop_tftpd: SIGTERM; the server must exit 0.
+stop_tftpd() {
+	[ -n "$TFTPD_PID" ] || return 0
+	kill -TERM "$TFTPD_PID"
+	st=0
+	wait "$TFTPD_PID" || st=$?
+	TFTPD_PID=
+	[ "$st" = 0 ] || fail "pxe-tftpd exited $st after SIGTERM"
+}
+
+# hpa_get FILE OUT [MODE]: fetch with tftp-hpa's client (no options, RFC
+# 1350 lockstep with 512-byte blocks); MODE is binary (default) or ascii.
+hpa_get() {
+	rm -f "$2"
+	timeout 120 tftp -m "${3:-binary}" 127.0.0.1 "$PORT" \
+	    -c get "$1" "$2" >/dev/null 2>&1
+}
