@@ -7,7 +7,7 @@
  *
  *   OACK blksize=1468 tsize=1000
  *   ERROR 1 "File not found"
- *   received 1000 bytes in 1 blocks from port 40123
+ *   received 1000 bytes in 1 blocks from 10.0.0.1 port 40123
  *   silence after 3 retransmits
  *
  * Exit: 0 transfer complete (or the scripted behaviour ran), 1 the server
@@ -142,12 +142,22 @@ recv_pkt(struct client *c, uint8_t *buf, size_t cap, int ms)
 	return n;
 }
 
-static uint16_t
-port_of(const struct sockaddr_storage *a)
+/* "ADDR port N" of the transfer's peer, for the summary lines. */
+static const char *
+peer_str(const struct sockaddr_storage *a)
 {
-	if (a->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)a)->sin6_port);
-	return ntohs(((const struct sockaddr_in *)a)->sin_port);
+	static char out[INET6_ADDRSTRLEN + 16];
+	char host[INET6_ADDRSTRLEN] = "?";
+	const void *in = a->ss_family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)a)->sin_addr;
+	uint16_t port = a->ss_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)a)->sin6_port :
+	    ((const struct sockaddr_in *)a)->sin_port;
+
+	inet_ntop(a->ss_family, in, host, sizeof(host));
+	snprintf(out, sizeof(out), "%s port %u", host, ntohs(port));
+	return out;
 }
 
 static void
@@ -334,9 +344,9 @@ download(struct client *c)
 	}
 	if (out)
 		fclose(out);
-	printf("received %llu bytes in %llu blocks from port %u\n",
+	printf("received %llu bytes in %llu blocks from %s\n",
 	    (unsigned long long)bytes, (unsigned long long)blocks,
-	    port_of(&c->peer));
+	    peer_str(&c->peer));
 	return 0;
 }
 
@@ -399,7 +409,7 @@ upload(struct client *c)
 		send_to(c, pkt, len, true);
 	}
 	fclose(in);
-	printf("sent %u blocks to port %u\n", blk, port_of(&c->peer));
+	printf("sent %u blocks to %s\n", blk, peer_str(&c->peer));
 	return 0;
 }
 
