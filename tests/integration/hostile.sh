@@ -51,6 +51,26 @@ got=$("$TFTPC" -t 500 127.0.0.1 "$PORT" "x/../../f" 2>&1 | head -n 1)
 expect_log 'dropped packet from 127\.0\.0\.1: malformed request' "drop line"
 alive "malformed requests"
 
+# Duplicated ACKs must not double the DATA (the Sorcerer's Apprentice bug):
+# lock-step, every ACK sent twice, exactly one DATA packet per block.
+mkfile r 200000
+fetch_r() {
+	rm -f "$T/out"
+	"$TFTPC" -q -O "$T/out" "$@" 127.0.0.1 "$PORT" r > "$T/c.out" 2>&1 ||
+	    fail "tftpc $*: $(cat "$T/c.out")"
+	same "$ROOT/r" "$T/out" "tftpc $*"
+	sed -n 's/^received .* in \([0-9]*\) blocks from .*, \([0-9]*\) DATA packets$/\1 \2/p' "$T/c.out"
+}
+set -- $(fetch_r -d)
+[ "$1" = 391 ] && [ "$2" = 391 ] || fail "duplicate ACKs: $2 DATA packets for $1 blocks"
+# A block lost inside a window: the client ACKs the last block it has (12)
+# for each later block of the window; the server rewinds once, to block 13,
+# and resends from there: 4 extra packets (13..16), not one rewind per ACK.
+set -- $(fetch_r -o windowsize=8 -D 13)
+[ "$1" = 391 ] && [ "$2" = 395 ] || fail "lost block in a window: $2 DATA packets for $1 blocks, want 395"
+set -- $(fetch_r -o windowsize=8 -o blksize=1000 -D 13 -d)
+[ "$1" = 201 ] && [ "$2" = 205 ] || fail "lost block, duplicated ACKs: $2 DATA packets for $1 blocks, want 205"
+
 # A bounded flood: 20000 random datagrams, a quarter shaped like requests.
 "$TFTPC" -g 20000 127.0.0.1 "$PORT" > /dev/null ||
     fail "could not send the flood"

@@ -7,7 +7,7 @@
  *
  *   OACK blksize=1468 tsize=1000
  *   ERROR 1 "File not found"
- *   received 1000 bytes in 1 blocks from 10.0.0.1 port 40123
+ *   received 1000 bytes in 1 blocks from 10.0.0.1 port 40123, 1 DATA packets
  *   silence after 3 retransmits
  *
  * Exit: 0 transfer complete (or the scripted behaviour ran), 1 the server
@@ -53,6 +53,8 @@ struct client {
 	bool rollover1;		/* the server rolls block numbers over to 1 */
 	const char *out, *in;
 	bool quiet;
+	bool dup_acks;		/* send every ACK twice */
+	long drop_block;	/* ignore this block the first time; -1 */
 };
 
 static void
@@ -71,7 +73,9 @@ usage(int status)
 	    "  -t MS           reply timeout (default 2000)\n"
 	    "  -r HEX          send these raw bytes, print the reply, exit\n"
 	    "  -g N            send N garbage datagrams, then exit\n"
-	    "  -q              do not print DATA lines\n");
+	    "  -q              do not print DATA lines\n"
+	    "  -d              send every ACK twice (Sorcerer's Apprentice)\n"
+	    "  -D N            ignore block N the first time it arrives\n");
 	exit(status);
 }
 
@@ -190,6 +194,8 @@ send_ack(struct client *c, uint16_t block)
 	    (uint8_t)c->msft_next };
 
 	send_to(c, pkt, c->msft_next >= 0 ? 5 : 4, true);
+	if (c->dup_acks)
+		send_to(c, pkt, c->msft_next >= 0 ? 5 : 4, true);
 }
 
 static void
@@ -265,7 +271,7 @@ static int
 download(struct client *c)
 {
 	uint8_t buf[TFTP_MAX_PKT];
-	uint64_t bytes = 0, blocks = 0;
+	uint64_t bytes = 0, blocks = 0, pkts = 0;
 	uint16_t expect = 1, blk;
 	const uint8_t *data;
 	unsigned inwin = 0, tries = 0;
@@ -319,6 +325,11 @@ download(struct client *c)
 			printf("unexpected %s\n", tftp_opcode_str(op));
 			continue;
 		}
+		pkts++;
+		if (c->drop_block >= 0 && blocks + 1 == (uint64_t)c->drop_block) {
+			c->drop_block = -1;	/* lost once */
+			continue;
+		}
 		if (blk != expect) {
 			/* Out of order: acknowledge what we have. */
 			send_ack(c, prev_block(c, expect, blocks));
@@ -344,9 +355,9 @@ download(struct client *c)
 	}
 	if (out)
 		fclose(out);
-	printf("received %llu bytes in %llu blocks from %s\n",
+	printf("received %llu bytes in %llu blocks from %s, %llu DATA packets\n",
 	    (unsigned long long)bytes, (unsigned long long)blocks,
-	    peer_str(&c->peer));
+	    peer_str(&c->peer), (unsigned long long)pkts);
 	return 0;
 }
 
@@ -479,10 +490,11 @@ main(int argc, char **argv)
 	c.mode = "octet";
 	c.msft_next = -1;
 	c.stop_after = -1;
+	c.drop_block = -1;
 	c.window = 1;
 	c.blksize = TFTP_BLKSIZE_DEFAULT;
 	c.timeout_ms = 2000;
-	while ((ch = getopt(argc, argv, "o:x:m:O:p:eM:s:t:r:g:qh")) != -1) {
+	while ((ch = getopt(argc, argv, "o:x:m:O:p:eM:s:t:r:g:qdD:h")) != -1) {
 		switch (ch) {
 		case 'o':
 			if (c.nopts == MAXOPTS || (eq = strchr(optarg, '=')) ==
@@ -508,6 +520,8 @@ main(int argc, char **argv)
 		case 'r': rawhex = optarg; break;
 		case 'g': gcount = atol(optarg); break;
 		case 'q': c.quiet = true; break;
+		case 'd': c.dup_acks = true; break;
+		case 'D': c.drop_block = atol(optarg); break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
