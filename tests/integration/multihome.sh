@@ -51,6 +51,16 @@ for addr in 10.77.0.1 10.77.0.2 fd77::1 fd77::2; do
 	    fail "request to $addr answered from elsewhere: $(cat "$T/c.out")"
 done
 expect_log "sent $ROOT/boot/pxelinux.0 to 10\\.77\\.0\\.100 " "IPv4 sent line"
+
+# blksize is bounded by the path MTU: 1500 - IP - UDP - 4 on the veth.
+for case in "10.77.0.2 1468" "fd77::2 1448"; do
+	set -- $case
+	ip netns exec "$C" "$TFTPC" -q -O "$T/out" -o blksize=65464 "$1" 69 \
+	    boot/pxelinux.0 > "$T/c.out" 2>&1 || fail "fetch from $1: $(cat "$T/c.out")"
+	grep -q "^OACK blksize=$2\$" "$T/c.out" ||
+	    fail "blksize over $1 with MTU 1500: $(head -n 1 "$T/c.out"), want $2"
+	same "$ROOT/boot/pxelinux.0" "$T/out" "fetch with blksize $2"
+done
 expect_log "sent $ROOT/boot/pxelinux.0 to fd77::100 " "IPv6 sent line"
 
 stop_tftpd
