@@ -34,7 +34,7 @@ static const struct pxe_opt options[] = {
 	{ "max-blksize", 'B', "N", O_MAXBLK, "largest blksize granted (default 65464)" },
 	{ "max-windowsize", 'W', "N", O_MAXWIN, "largest windowsize granted (default 64)" },
 	{ "no-msftwindow", 0, NULL, O_NOMSFT, "do not grant Microsoft's variable window" },
-	{ "retransmit", 'T', "MS", O_RETRANSMIT, "retransmit timeout in ms (default 1000)" },
+	{ "retransmit", 'T', "MS", O_RETRANSMIT, "first retransmit timeout in ms, doubled per retry up to 8 s (default 1000)" },
 	{ "retries", 'R', "N", O_RETRIES, "retransmissions before giving up (default 5)" },
 	{ "max-transfers", 'm', "N", O_MAXXFER, "concurrent transfers (default 4096)" },
 	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },

@@ -38,12 +38,12 @@ tftpd_log_counters(const struct tftpd *d)
 	const struct tftpd_counters *c = &d->c;
 
 	log_info("counters: transfers %llu (ok %llu, failed %llu, tsize probes "
-	    "%llu, active %u), bytes sent %llu, received %llu, errors: "
+	    "%llu, active %u, peak %u), bytes sent %llu, received %llu, errors: "
 	    "notfound %llu access %llu exists %llu badreq %llu busy %llu "
 	    "timeout %llu client %llu io %llu, retransmits %llu, dropped %llu",
 	    (unsigned long long)c->started, (unsigned long long)c->ok,
 	    (unsigned long long)c->failed, (unsigned long long)c->probes,
-	    d->nxfers, (unsigned long long)c->bytes_sent,
+	    d->nxfers, d->peak_xfers, (unsigned long long)c->bytes_sent,
 	    (unsigned long long)c->bytes_received,
 	    (unsigned long long)c->notfound, (unsigned long long)c->access,
 	    (unsigned long long)c->exists, (unsigned long long)c->badreq,

@@ -82,6 +82,7 @@ struct tftpd {
 	unsigned nls;
 	struct xfer *xfers;	/* doubly linked list of live transfers */
 	unsigned nxfers;
+	unsigned peak_xfers;	/* most transfers active at once */
 	struct tftpd_counters c;
 	uint64_t drop_log_at;	/* rate limit for "dropped" lines */
 	unsigned drop_log_n;

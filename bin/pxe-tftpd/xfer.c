@@ -141,10 +141,27 @@ send_error(struct xfer *xf, uint16_t code, const char *msg)
 		send_pkt(xf, pkt, (size_t)n);
 }
 
+/*
+ * Arm the retransmission timer.  Each unanswered retransmission doubles the
+ * wait, up to 8 s (or the first timeout if that is longer): RFC 1123
+ * 4.2.3.2's exponential backoff.  It keeps a congested link from being
+ * flooded, and gives clients that re-ACK only on their own timer (atftp
+ * re-sends an ACK once per duplicate block, then waits 5 s) time to answer.
+ * A timeout the client negotiated (RFC 2349) is used as asked.
+ */
 static void
 arm(struct xfer *xf)
 {
-	pxe_timer_arm(xf->d->loop, &xf->timer, xf->timeout_ms);
+	uint64_t ms = xf->timeout_ms, cap = 8000;
+
+	if (!xf->neg.timeout) {
+		if (cap < ms)
+			cap = ms;
+		ms <<= xf->tries < 8 ? xf->tries : 8;
+		if (ms > cap)
+			ms = cap;
+	}
+	pxe_timer_arm(xf->d->loop, &xf->timer, ms);
 }
 
 /* Release everything xf holds; the struct itself goes in free_later. */
@@ -877,7 +894,8 @@ xfer_new(struct tftpd *d, const struct xfer_request *xr)
 	if (d->xfers)
 		d->xfers->prev = xf;
 	d->xfers = xf;
-	d->nxfers++;
+	if (++d->nxfers > d->peak_xfers)
+		d->peak_xfers = d->nxfers;
 	return xf;
 }
 

@@ -144,8 +144,17 @@ stop_tftpd() {
 
 # hpa_get FILE OUT [MODE]: fetch with tftp-hpa's client (no options, RFC
 # 1350 lockstep with 512-byte blocks); MODE is binary (default) or ascii.
+# tftp-hpa exits 0 even when the server refused: its message is the result.
 hpa_get() {
 	rm -f "$2"
 	timeout 120 tftp -m "${3:-binary}" 127.0.0.1 "$PORT" \
-	    -c get "$1" "$2" >/dev/null 2>&1
+	    -c get "$1" "$2" > "$T/hpa.out" 2>&1 || return 1
+	! grep -Eq 'Error code|timed out|Transfer' "$T/hpa.out"
+}
+
+# hpa_put LOCAL REMOTE: upload with tftp-hpa's client; same conventions.
+hpa_put() {
+	timeout 120 tftp -m binary 127.0.0.1 "$PORT" \
+	    -c put "$1" "$2" > "$T/hpa.out" 2>&1 || return 1
+	! grep -Eq 'Error code|timed out|Transfer' "$T/hpa.out"
 }

@@ -1,0 +1,108 @@
+#!/bin/sh
+# Transfers over a bad link: 10% loss, 5% duplication and 25% reordering,
+# both ways.  Every client's transfer must still complete intact, lock-step
+# and windowed, downloads and uploads.
+#
+# Where the kernel has netem (and we are root), the link is a veth pair
+# between two network namespaces with `tc qdisc ... netem` on both ends.
+# Where it has not (these machines' kernels ship without sch_netem), the
+# same impairments come from tests/tools/udpimpair, a relay on 127.0.0.1
+# that drops, duplicates and delays datagrams from a fixed seed.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+need tftp atftp curl
+[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+IMPAIR=$PXE_TESTTOOLS/udpimpair
+
+# Lock-step clients lose seconds per lost ACK on their own timers (atftp
+# re-ACKs a duplicate block once, then waits 5 s; curl waits 5 s or more),
+# so they get smaller files than the windowed ones.
+mkfile small 1000
+mkfile f100k 100000
+mkfile f30k 30000
+mkfile f300k 300000
+head -c 200000 /dev/urandom > "$T/up"
+
+# run_clients HOST PORT [EXEC...]: every client against HOST:PORT.
+run_clients() {
+	h=$1
+	p=$2
+	shift 2
+	for f in small f100k; do
+		rm -f "$T/o"
+		timeout 120 "$@" tftp -m binary "$h" "$p" -c get "$f" "$T/o" \
+		    > "$T/c.out" 2>&1
+		same "$ROOT/$f" "$T/o" "tftp-hpa $f over a bad link ($(cat "$T/c.out"))"
+	done
+	for case in "blksize 1468:f100k" "windowsize 8:f300k"; do
+		opts=${case%:*}
+		f=${case#*:}
+		rm -f "$T/o"
+		timeout 120 "$@" atftp --option "$opts" -g -r "$f" -l "$T/o" \
+		    "$h" "$p" > "$T/c.out" 2>&1
+		same "$ROOT/$f" "$T/o" "atftp $opts over a bad link ($(tail -n 2 "$T/c.out"))"
+	done
+	rm -f "$T/o"
+	# -m 100: curl spaces its re-ACKs by the time left over 50 (72 s
+	# with no limit), at most 5 s with this one.
+	timeout 120 "$@" curl -sS -m 100 --tftp-blksize 1468 \
+	    "tftp://$h:$p/f30k" -o "$T/o" > "$T/c.out" 2>&1
+	same "$ROOT/f30k" "$T/o" "curl over a bad link ($(cat "$T/c.out"))"
+	rm -f "$T/o"
+	timeout 120 "$@" "$TFTPC" -q -t 300 -O "$T/o" -o blksize=1456 \
+	    -o windowsize=4 -o msftwindow=31416 -M 16 "$h" "$p" f300k \
+	    > "$T/c.out" 2>&1
+	same "$ROOT/f300k" "$T/o" "msftwindow over a bad link ($(cat "$T/c.out"))"
+	rm -f "$ROOT/up.$p"
+	timeout 120 "$@" "$TFTPC" -q -t 300 -p "$T/up" -o blksize=1000 "$h" "$p" \
+	    "up.$p" > "$T/c.out" 2>&1
+	same "$T/up" "$ROOT/up.$p" "upload over a bad link ($(cat "$T/c.out"))"
+}
+
+# Retransmit fast (100 ms) and often (20 times): a 10% loss must cost
+# time, never a transfer.
+start_tftpd -w -T 100 -R 20
+RPORT=$((PORT + 1))
+[ "$RPORT" -lt 65535 ] || RPORT=$((PORT - 1))
+"$IMPAIR" -l 10 -d 5 -r 25 -s 7 -t 300 "$RPORT" "$PORT" 2> "$T/impair.log" &
+IPID=$!
+CLEANUP="kill $IPID 2>/dev/null"
+sleep 0.2
+kill -0 "$IPID" 2>/dev/null || fail "udpimpair did not start: $(cat "$T/impair.log")"
+run_clients 127.0.0.1 "$RPORT"
+kill -USR1 "$TFTPD_PID"
+expect_log 'counters: .*failed 0,' "no failed transfer"
+expect_log 'retransmits [1-9]' "the server had to retransmit"
+kill "$IPID"
+wait "$IPID" 2>/dev/null
+say "$(tail -n 1 "$T/impair.log")"
+grep -q 'dropped' "$T/impair.log" || fail "udpimpair did not report"
+stop_tftpd
+
+# The same through the kernel's netem, where there is one.
+if [ "$(id -u)" != 0 ] || ! command -v tc > /dev/null; then
+	say "netem part skipped: needs root and tc"
+	exit 0
+fi
+S=pxekit-fs-$$
+C=pxekit-fc-$$
+CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
+ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
+ip link add "fl$$s" netns "$S" type veth peer name "fl$$c" netns "$C" ||
+    fail "cannot create a veth pair"
+if ! ip netns exec "$S" tc qdisc add dev "fl$$s" root netem loss 10% \
+    duplicate 5% reorder 25% 50% delay 5ms 2> "$T/tc.err"; then
+	say "netem part skipped: $(cat "$T/tc.err") (kernel without sch_netem)"
+	exit 0
+fi
+ip netns exec "$C" tc qdisc add dev "fl$$c" root netem loss 10% \
+    duplicate 5% reorder 25% 50% delay 5ms
+ip -n "$S" addr add 10.78.0.1/24 dev "fl$$s"
+ip -n "$C" addr add 10.78.0.2/24 dev "fl$$c"
+ip -n "$S" link set "fl$$s" up
+ip -n "$C" link set "fl$$c" up
+ip -n "$S" link set lo up
+NETNS=$S ADDR=10.78.0.1 start_tftpd -w -T 100 -R 20
+run_clients 10.78.0.1 "$PORT" ip netns exec "$C"
+stop_tftpd
+exit 0
