@@ -1,0 +1,118 @@
+/*
+ * pxe-dhcpd's shared state: the configuration main.c reads, and the
+ * context server.c runs on.
+ */
+#ifndef PXE_DHCPD_H
+#define PXE_DHCPD_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libpxe/dhcp.h"
+#include "libpxe/loop.h"
+#include "lease.h"
+
+#define DHCPD_MAX_IFACES	8
+#define DHCPD_MAX_HOSTS		256
+#define DHCPD_MAX_RULES		16
+#define DHCPD_MAX_OPTS		32
+#define DHCPD_BATCH		64	/* requests handled per group commit */
+#define DHCPD_OFFER_HOLD	60	/* seconds an offered address is held */
+#define DHCPD_DECLINE_HOLD	600	/* seconds a declined address rests */
+
+struct dhcpd_host {
+	uint8_t mac[6];
+	uint32_t addr;		/* host order */
+	char name[LEASE_NAMEMAX];
+	const char *bootfile;	/* NULL: by the --boot rules */
+};
+
+/* --boot ARCH=FILE, --http-boot ARCH=URL: arch -1 means any. */
+struct dhcpd_rule {
+	int arch;
+	const char *file;
+};
+
+struct dhcpd_opt {
+	uint8_t code;
+	uint8_t len;
+	uint8_t data[255];
+};
+
+struct dhcpd_config {
+	const char *iface[DHCPD_MAX_IFACES];
+	unsigned niface;
+	uint32_t range_start, range_end;	/* host order; 0: none */
+	uint32_t lease_time;			/* seconds */
+	struct dhcpd_host hosts[DHCPD_MAX_HOSTS];
+	unsigned nhosts;
+	struct dhcpd_rule boot[DHCPD_MAX_RULES];
+	unsigned nboot;
+	struct dhcpd_rule http[DHCPD_MAX_RULES];
+	unsigned nhttp;
+	const char *ipxe_boot;		/* file or URL for a chainloaded iPXE */
+	uint32_t next_server;		/* network order; 0: our address */
+	const char *pxelinux_config;	/* option 209, when asked */
+	const char *pxelinux_prefix;	/* option 210, when asked */
+	struct dhcpd_opt opts[DHCPD_MAX_OPTS];	/* --router, --dns, --option */
+	unsigned nopts;
+	bool proxy;
+	const char *lease_file;
+	const char *user;
+	const char *pidfile;
+	const char *log;
+	int verbosity;
+};
+
+struct dhcpd;
+
+/* One interface we answer on: port 67 (and 4011 in proxy mode). */
+struct dhcpd_iface {
+	struct dhcpd *d;
+	char name[IF_NAMESIZE];
+	int ifindex;
+	uint32_t addr, mask;		/* network order */
+	struct pxe_io io67, io4011;
+};
+
+struct dhcpd_counters {
+	uint64_t received, dropped, offers, acks, naks, releases, declines,
+	    informs, ignored, full, commits, commit_errors;
+};
+
+/* A reply waiting for the lease file to be synced. */
+struct dhcpd_pending {
+	struct dhcpd_iface *ifc;
+	int fd;
+	uint32_t dst;			/* network order */
+	uint16_t port;
+	uint8_t mac[6];
+	bool arp;			/* set an ARP entry for dst first */
+	size_t len;
+	uint8_t pkt[DHCP_MAX_PKT];
+};
+
+struct dhcpd {
+	struct dhcpd_config cfg;
+	struct pxe_loop *loop;
+	struct lease_store *leases;
+	struct dhcpd_iface ifs[DHCPD_MAX_IFACES];
+	unsigned nifs;
+	struct dhcpd_counters c;
+	struct dhcpd_pending pend[DHCPD_BATCH];
+	unsigned npend;
+	uint32_t other_servers[16];	/* other DHCP servers already logged */
+	unsigned nother;
+	uint64_t drop_log_at;
+	unsigned drop_log_n;
+	bool full_logged;
+	int exit_code;
+};
+
+/* server.c */
+void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
+    uint32_t events);
+void dhcpd_log_counters(const struct dhcpd *d);
+
+#endif

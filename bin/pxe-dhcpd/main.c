@@ -1,0 +1,548 @@
+/*
+ * pxe-dhcpd: a DHCP server for network boot.  main.c reads the options,
+ * opens the lease file and a socket per interface, drops privileges and
+ * runs the event loop; server.c answers, lease.c remembers.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "libpxe/log.h"
+#include "libpxe/net.h"
+#include "libpxe/opts.h"
+#include "dhcpd.h"
+
+enum {
+	O_IFACE = PXE_OPT_USER, O_RANGE, O_LEASETIME, O_ROUTER, O_DNS,
+	O_DOMAIN, O_OPTION, O_HOST, O_BOOT, O_HTTPBOOT, O_IPXEBOOT, O_NEXT,
+	O_PXECONF, O_PXEPREFIX, O_PROXY, O_LEASEFILE, O_USER, O_FOREGROUND,
+	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+};
+
+static const struct pxe_opt options[] = {
+	{ "interface", 'i', "IFACE", O_IFACE, "answer on IFACE; repeatable (required)" },
+	{ "range", 'r', "START,END[,LEASE]", O_RANGE, "addresses to lease, e.g. 10.0.0.100,10.0.0.150,2h" },
+	{ "lease-time", 't', "TIME", O_LEASETIME, "lease time: seconds, or 30m, 12h, 7d, infinite (default 1h)" },
+	{ "router", 0, "IP[,IP]", O_ROUTER, "default gateway (option 3)" },
+	{ "dns", 0, "IP[,IP]", O_DNS, "DNS servers (option 6)" },
+	{ "domain", 0, "NAME", O_DOMAIN, "domain name (option 15)" },
+	{ "option", 'o', "CODE,VALUE", O_OPTION, "any option by number or name, e.g. ntp-server,10.0.0.1" },
+	{ "host", 0, "MAC,IP[,NAME][,FILE]", O_HOST, "a fixed address (and boot file) for MAC" },
+	{ "boot", 'b', "[ARCH=]FILE", O_BOOT, "boot file for PXE clients of ARCH (bios, efi-x64, ...; none: all)" },
+	{ "http-boot", 0, "[ARCH=]URL", O_HTTPBOOT, "boot URL for UEFI HTTP boot clients" },
+	{ "ipxe-boot", 0, "FILE|URL", O_IPXEBOOT, "what a chainloaded iPXE gets instead of --boot" },
+	{ "next-server", 'n', "IP", O_NEXT, "TFTP server (default: this server's address)" },
+	{ "pxelinux-config", 0, "FILE", O_PXECONF, "pxelinux config file (option 209), when asked" },
+	{ "pxelinux-prefix", 0, "PATH", O_PXEPREFIX, "pxelinux path prefix (option 210), when asked" },
+	{ "proxy", 0, NULL, O_PROXY, "proxyDHCP: boot information only, beside another DHCP server" },
+	{ "lease-file", 'f', "FILE", O_LEASEFILE, "lease file (default /var/lib/pxekit/dhcpd.leases)" },
+	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
+	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
+	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
+	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
+	{ "verbose", 'v', NULL, O_VERBOSE, "also log requests other than DISCOVER" },
+	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static const char epilog[] =
+    "Signals: SIGTERM/SIGINT stop, SIGUSR1 logs the counters, SIGHUP reopens\n"
+    "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
+    "2 usage error.  See pxe-dhcpd(8).\n";
+
+/* "3600", "30m", "12h", "7d", "infinite".  0 or -1. */
+static int
+parse_duration(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (strcasecmp(s, "infinite") == 0) {
+		*out = 0xffffffffu;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end == 'm' || *end == 'M')
+		v *= 60, end++;
+	else if (*end == 'h' || *end == 'H')
+		v *= 3600, end++;
+	else if (*end == 'd' || *end == 'D')
+		v *= 86400, end++;
+	else if (*end == 's')
+		end++;
+	if (*end != '\0' || v < 60 || v >= 0xffffffffull)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+parse_ip(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	*out = a.s_addr;
+	return 0;
+}
+
+static int
+parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned v[6];
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
+	    &v[4], &v[5]) != 6 && sscanf(s, "%2x-%2x-%2x-%2x-%2x-%2x", &v[0],
+	    &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return strlen(s) == 17 ? 0 : -1;
+}
+
+/* Split a copy of arg at commas into at most max fields. */
+static unsigned
+split(char *s, char **f, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max) {
+		f[n++] = s;
+		if ((s = strchr(s, ',')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	return n;
+}
+
+static const char *
+add_opt(struct dhcpd_config *c, int code, const char *text)
+{
+	static char msg[160];
+	struct dhcpd_opt *o;
+	const char *why;
+	char nb[16];
+	int n;
+
+	if (c->nopts == DHCPD_MAX_OPTS)
+		return "given too many times";
+	o = &c->opts[c->nopts];
+	n = dhcp_opt_from_text((uint8_t)code, text, o->data, sizeof(o->data),
+	    &why);
+	if (n < 0) {
+		snprintf(msg, sizeof(msg), "%s: '%s' %s", dhcp_opt_name(
+		    (uint8_t)code, nb, sizeof(nb)), text, n == -EMSGSIZE ?
+		    "is too long" : why);
+		return msg;
+	}
+	o->code = (uint8_t)code;
+	o->len = (uint8_t)n;
+	c->nopts++;
+	return NULL;
+}
+
+/* --boot/--http-boot: "[ARCH=]FILE". */
+static const char *
+add_rule(struct dhcpd_rule *rules, unsigned *n, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char arch[32];
+
+	if (*n == DHCPD_MAX_RULES)
+		return "given too many times";
+	rules[*n].arch = -1;
+	rules[*n].file = arg;
+	if (eq != NULL && (size_t)(eq - arg) < sizeof(arch) &&
+	    memchr(arg, '/', (size_t)(eq - arg)) == NULL &&
+	    memchr(arg, ':', (size_t)(eq - arg)) == NULL) {
+		memcpy(arch, arg, (size_t)(eq - arg));
+		arch[eq - arg] = '\0';
+		if ((rules[*n].arch = dhcp_arch_parse(arch)) < 0)
+			return "has an unknown architecture (use a number, or "
+			    "bios, efi-ia32, efi-bc, efi-x64, efi-arm32, "
+			    "efi-arm64)";
+		rules[*n].file = eq + 1;
+	}
+	if (*rules[*n].file == '\0')
+		return "names no file";
+	(*n)++;
+	return NULL;
+}
+
+static const char *
+add_host(struct dhcpd_config *c, const char *arg)
+{
+	char buf[512], *f[4];
+	struct dhcpd_host *h;
+	uint32_t a;
+	unsigned n;
+
+	if (c->nhosts == DHCPD_MAX_HOSTS)
+		return "given too many times";
+	snprintf(buf, sizeof(buf), "%s", arg);
+	n = split(buf, f, 4);
+	h = &c->hosts[c->nhosts];
+	memset(h, 0, sizeof(*h));
+	if (n < 2 || parse_mac(f[0], h->mac) < 0)
+		return "is not MAC,IP[,NAME][,FILE]";
+	if (parse_ip(f[1], &a) < 0)
+		return "has no valid IPv4 address";
+	h->addr = ntohl(a);
+	if (n > 2)
+		snprintf(h->name, sizeof(h->name), "%s", f[2]);
+	if (n > 3)
+		h->bootfile = strdup(f[3]);
+	c->nhosts++;
+	return NULL;
+}
+
+static const char *
+set_option(void *ctx, int id, const char *arg)
+{
+	struct dhcpd_config *c = ctx;
+	char buf[512], *f[3];
+	uint32_t a, b;
+	unsigned n;
+	int code;
+
+	switch (id) {
+	case O_IFACE:
+		if (c->niface == DHCPD_MAX_IFACES)
+			return "given too many times";
+		if (strlen(arg) >= IF_NAMESIZE)
+			return "is not an interface name";
+		c->iface[c->niface++] = arg;
+		return NULL;
+	case O_RANGE:
+		snprintf(buf, sizeof(buf), "%s", arg);
+		n = split(buf, f, 3);
+		if (n < 2 || parse_ip(f[0], &a) < 0 || parse_ip(f[1], &b) < 0)
+			return "is not START,END[,LEASE] with IPv4 addresses";
+		c->range_start = ntohl(a);
+		c->range_end = ntohl(b);
+		if (c->range_start > c->range_end)
+			return "ends before it starts";
+		if (n == 3 && parse_duration(f[2], &c->lease_time) < 0)
+			return "has a bad lease time (at least 60 s: 3600, 30m, "
+			    "12h, 7d, infinite)";
+		return NULL;
+	case O_LEASETIME:
+		if (parse_duration(arg, &c->lease_time) < 0)
+			return "is not a lease time (at least 60 s: 3600, 30m, "
+			    "12h, 7d, infinite)";
+		return NULL;
+	case O_ROUTER: return add_opt(c, DHCP_OPT_ROUTER, arg);
+	case O_DNS: return add_opt(c, DHCP_OPT_DNS, arg);
+	case O_DOMAIN: return add_opt(c, DHCP_OPT_DOMAIN, arg);
+	case O_OPTION:
+		snprintf(buf, sizeof(buf), "%s", arg);
+		if ((f[1] = strchr(buf, ',')) == NULL)
+			return "is not CODE,VALUE";
+		*f[1]++ = '\0';
+		if ((code = dhcp_opt_code(buf)) < 0)
+			return "names no DHCP option (a number 1-254 or a name "
+			    "such as ntp-server)";
+		if (code == DHCP_OPT_MSGTYPE || code == DHCP_OPT_SERVERID ||
+		    code == DHCP_OPT_OVERLOAD || code == DHCP_OPT_LEASE)
+			return "sets an option the server owns";
+		return add_opt(c, code, f[1]);
+	case O_HOST: return add_host(c, arg);
+	case O_BOOT: return add_rule(c->boot, &c->nboot, arg);
+	case O_HTTPBOOT: return add_rule(c->http, &c->nhttp, arg);
+	case O_IPXEBOOT: c->ipxe_boot = arg; return NULL;
+	case O_NEXT:
+		return parse_ip(arg, &c->next_server) < 0 ?
+		    "is not an IPv4 address" : NULL;
+	case O_PXECONF: c->pxelinux_config = arg; return NULL;
+	case O_PXEPREFIX: c->pxelinux_prefix = arg; return NULL;
+	case O_PROXY: c->proxy = true; return NULL;
+	case O_LEASEFILE: c->lease_file = arg; return NULL;
+	case O_USER: c->user = arg; return NULL;
+	case O_FOREGROUND: return NULL;
+	case O_PIDFILE: c->pidfile = arg; return NULL;
+	case O_LOG: c->log = arg; return NULL;
+	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_QUIET: c->verbosity = -1; return NULL;
+	}
+	return "is not handled";
+}
+
+static void
+defaults(struct dhcpd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->lease_time = 3600;
+	c->lease_file = "/var/lib/pxekit/dhcpd.leases";
+}
+
+/* The interface's first IPv4 address and netmask.  0 or -1. */
+static int
+iface_addr(struct dhcpd_iface *ifc)
+{
+	struct ifaddrs *ifa, *i;
+	int r = -1;
+
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifc->name) != 0)
+			continue;
+		ifc->addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		ifc->mask = ((struct sockaddr_in *)i->ifa_netmask)->
+		    sin_addr.s_addr;
+		r = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return r;
+}
+
+static int
+listen_port(struct dhcpd *d, struct dhcpd_iface *ifc, struct pxe_io *io,
+    uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+	    .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY };
+	int on = 1, fd;
+
+	fd = pxe_net_udp_listen((struct sockaddr *)&sa, sizeof(sa), ifc->name,
+	    true);
+	if (fd < 0) {
+		log_err("cannot listen on %s port %u: %s", ifc->name, port,
+		    strerror(-fd));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
+	io->fd = fd;
+	io->fn = dhcpd_on_packet;
+	io->arg = ifc;
+	if (pxe_loop_add(d->loop, io, EPOLLIN) < 0) {
+		close(fd);
+		io->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_ifaces(struct dhcpd *d)
+{
+	struct dhcpd_iface *ifc;
+	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
+	unsigned i;
+
+	for (i = 0; i < d->cfg.niface; i++) {
+		ifc = &d->ifs[d->nifs];
+		memset(ifc, 0, sizeof(*ifc));
+		ifc->io67.fd = ifc->io4011.fd = -1;
+		ifc->d = d;
+		snprintf(ifc->name, sizeof(ifc->name), "%s", d->cfg.iface[i]);
+		if ((ifc->ifindex = (int)if_nametoindex(ifc->name)) == 0) {
+			log_err("--interface %s: no such interface", ifc->name);
+			return -1;
+		}
+		if (iface_addr(ifc) < 0) {
+			log_err("--interface %s has no IPv4 address", ifc->name);
+			return -1;
+		}
+		d->nifs++;
+		if (listen_port(d, ifc, &ifc->io67, DHCP_SERVER_PORT) < 0)
+			return -1;
+		if (d->cfg.proxy && listen_port(d, ifc, &ifc->io4011,
+		    DHCP_PXE_PORT) < 0)
+			return -1;
+		inet_ntop(AF_INET, &ifc->addr, a, sizeof(a));
+		inet_ntop(AF_INET, &ifc->mask, m, sizeof(m));
+		log_info("listening on %s (%s/%s) port 67%s", ifc->name, a, m,
+		    d->cfg.proxy ? " and 4011, proxyDHCP" : "");
+	}
+	return 0;
+}
+
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_err("--user: no such user '%s'", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
+		log_err("--user %s: cannot drop privileges: %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+on_stop(struct pxe_loop *loop, int signo, void *arg)
+{
+	(void)arg;
+	log_info("stopping on signal %d", signo);
+	pxe_loop_stop(loop);
+}
+
+static void
+on_usr1(struct pxe_loop *loop, int signo, void *arg)
+{
+	(void)loop;
+	(void)signo;
+	dhcpd_log_counters(arg);
+}
+
+static void
+on_hup(struct pxe_loop *loop, int signo, void *arg)
+{
+	(void)loop;
+	(void)signo;
+	(void)arg;
+	if (pxe_log_reopen() < 0)
+		log_warn("cannot reopen the log file");
+}
+
+static int
+setup(struct dhcpd *d)
+{
+	unsigned bad = 0;
+	FILE *f;
+	int r;
+
+	if ((r = pxe_log_open(d->cfg.log)) < 0) {
+		fprintf(stderr, "pxe-dhcpd: --log: cannot open '%s': %s\n",
+		    d->cfg.log, strerror(-r));
+		return 1;
+	}
+	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
+	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
+	if ((d->loop = pxe_loop_new()) == NULL) {
+		log_err("cannot create the event loop: %s", strerror(errno));
+		return 1;
+	}
+	if (!d->cfg.proxy) {
+		r = lease_store_open(&d->leases, d->cfg.lease_file, &bad);
+		if (r < 0) {
+			log_err("cannot use the lease file %s: %s",
+			    d->cfg.lease_file, strerror(-r));
+			return 1;
+		}
+		if (bad)
+			log_warn("%s: %u unreadable lines skipped",
+			    d->cfg.lease_file, bad);
+	}
+	log_info("started, version %s, %s%zu leases in %s", PACKAGE_VERSION,
+	    d->cfg.proxy ? "proxyDHCP, " : "", d->leases ?
+	    lease_count(d->leases) : (size_t)0, d->cfg.proxy ? "(none)" :
+	    d->cfg.lease_file);
+	if (open_ifaces(d) < 0)
+		return 1;
+	if (d->cfg.user && drop_privileges(d->cfg.user) < 0)
+		return 1;
+	if (d->cfg.pidfile) {
+		if ((f = fopen(d->cfg.pidfile, "we")) == NULL) {
+			log_err("--pid-file: cannot write '%s': %s",
+			    d->cfg.pidfile, strerror(errno));
+			return 1;
+		}
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (pxe_loop_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGINT, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGUSR1, on_usr1, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGHUP, on_hup, d) < 0) {
+		log_err("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+teardown(struct dhcpd *d)
+{
+	unsigned i;
+	int r;
+
+	if (d->loop)
+		dhcpd_log_counters(d);
+	for (i = 0; i < d->nifs; i++) {
+		if (d->ifs[i].io67.fd >= 0)
+			close(d->ifs[i].io67.fd);
+		if (d->ifs[i].io4011.fd >= 0)
+			close(d->ifs[i].io4011.fd);
+	}
+	if (d->leases && (r = lease_store_close(d->leases)) < 0) {
+		log_err("cannot write the lease file: %s", strerror(-r));
+		d->exit_code = 1;
+	}
+	pxe_loop_free(d->loop);
+	if (d->cfg.pidfile && d->exit_code == 0)
+		unlink(d->cfg.pidfile);
+	pxe_log_close();
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct dhcpd d;
+	struct pxe_opts_spec spec = {
+		"pxe-dhcpd", PACKAGE_VERSION, "[OPTION]...",
+		"Hand out addresses and boot files to machines that boot over "
+		"the network (DHCP, BOOTP, PXE, proxyDHCP).",
+		epilog, options, set_option, &d.cfg,
+	};
+	int r, idx;
+
+	pxe_log_init("pxe-dhcpd");
+	defaults(&d.cfg);
+	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0)
+		return r == 1 ? 0 : 2;
+	if (idx < argc) {
+		fprintf(stderr, "pxe-dhcpd: unexpected argument '%s' (see "
+		    "--help)\n", argv[idx]);
+		return 2;
+	}
+	if (d.cfg.niface == 0) {
+		fprintf(stderr, "pxe-dhcpd: --interface is required: a DHCP "
+		    "server must know which link it serves\n");
+		return 2;
+	}
+	if (!d.cfg.proxy && d.cfg.range_start == 0 && d.cfg.nhosts == 0) {
+		fprintf(stderr, "pxe-dhcpd: give --range or --host (or --proxy "
+		    "beside another DHCP server)\n");
+		return 2;
+	}
+	if (d.cfg.proxy && d.cfg.nboot == 0 && d.cfg.nhttp == 0) {
+		fprintf(stderr, "pxe-dhcpd: --proxy needs --boot: it only "
+		    "hands out boot files\n");
+		return 2;
+	}
+	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
+		log_err("event loop failed: %s", strerror(errno));
+		d.exit_code = 1;
+	}
+	teardown(&d);
+	return d.exit_code;
+}

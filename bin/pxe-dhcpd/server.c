@@ -1,0 +1,818 @@
+/*
+ * pxe-dhcpd's protocol: what to answer to each DHCP message (RFC 2131),
+ * the PXE boot information (by client architecture, iPXE, HTTP boot),
+ * proxyDHCP, and the group commit that puts a whole batch of leases on
+ * disk before any of their ACKs leaves.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpxe/log.h"
+#include "libpxe/net.h"
+#include "dhcpd.h"
+
+#define DROP_LOG_PER_SEC 5
+
+/* What one request turned into. */
+struct ctx {
+	struct dhcpd *d;
+	struct dhcpd_iface *ifc;
+	bool port4011;
+	const struct dhcp_msg *m;
+	struct lease_client client;
+	char mac[3 * LEASE_HWMAX + 8];
+	char name[LEASE_NAMEMAX];	/* hostname the client sent, sanitised */
+	const struct dhcpd_host *host;
+	int64_t now;
+};
+
+static const char *
+ip_str(uint32_t a, char *buf)
+{
+	struct in_addr in = { a };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+void
+dhcpd_log_counters(const struct dhcpd *d)
+{
+	const struct dhcpd_counters *c = &d->c;
+
+	log_info("counters: received %llu, dropped %llu, offers %llu, acks "
+	    "%llu, naks %llu, releases %llu, declines %llu, informs %llu, "
+	    "ignored %llu, pool full %llu, lease syncs %llu (failed %llu), "
+	    "leases %zu", (unsigned long long)c->received,
+	    (unsigned long long)c->dropped, (unsigned long long)c->offers,
+	    (unsigned long long)c->acks, (unsigned long long)c->naks,
+	    (unsigned long long)c->releases, (unsigned long long)c->declines,
+	    (unsigned long long)c->informs, (unsigned long long)c->ignored,
+	    (unsigned long long)c->full, (unsigned long long)c->commits,
+	    (unsigned long long)c->commit_errors,
+	    d->leases ? lease_count(d->leases) : (size_t)0);
+}
+
+static void
+drop(struct dhcpd *d, const struct dhcpd_iface *ifc, const char *who,
+    const char *why)
+{
+	uint64_t now = pxe_loop_now(d->loop);
+
+	d->c.dropped++;
+	if (now - d->drop_log_at >= 1000) {
+		if (d->drop_log_n > DROP_LOG_PER_SEC)
+			log_warn("%u more malformed packets dropped",
+			    d->drop_log_n - DROP_LOG_PER_SEC);
+		d->drop_log_at = now;
+		d->drop_log_n = 0;
+	}
+	if (d->drop_log_n++ < DROP_LOG_PER_SEC)
+		log_warn("dropped packet on %s from %s: %s", ifc->name, who,
+		    why);
+}
+
+/* ---- who is asking ---- */
+
+static void
+identify(struct ctx *c)
+{
+	const struct dhcp_msg *m = c->m;
+	const uint8_t *p;
+	size_t len, i, n = 0;
+	unsigned k;
+
+	memset(&c->client, 0, sizeof(c->client));
+	c->client.htype = m->htype;
+	c->client.hwlen = m->hlen;
+	memcpy(c->client.hw, m->chaddr, m->hlen);
+	if ((p = dhcp_opt_get(m, DHCP_OPT_CLIENTID, &len)) != NULL && len > 0) {
+		if (len > LEASE_CIDMAX)
+			len = LEASE_CIDMAX;
+		c->client.cidlen = (uint8_t)len;
+		memcpy(c->client.cid, p, len);
+		/* "01" + the MAC (dhclient, Windows) names the same client
+		 * as the MAC alone (udhcpc, most ROMs): keep one identity. */
+		if (len == 1u + m->hlen && p[0] == m->htype &&
+		    memcmp(p + 1, m->chaddr, m->hlen) == 0)
+			c->client.cidlen = 0;
+	}
+	lease_fmt_hw(c->mac, sizeof(c->mac), &c->client);
+	/* A hostname for the lease file: letters, digits, '-', '_', '.'. */
+	c->name[0] = '\0';
+	if ((p = dhcp_opt_get(m, DHCP_OPT_HOSTNAME, &len)) != NULL) {
+		for (i = 0; i < len && n + 1 < sizeof(c->name); i++)
+			if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
+			    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+			    p[i] == '-' || p[i] == '_' || p[i] == '.')
+				c->name[n++] = (char)p[i];
+		c->name[n] = '\0';
+	}
+	c->host = NULL;
+	for (k = 0; k < c->d->cfg.nhosts; k++) {
+		if (m->htype == 1 && m->hlen == 6 &&
+		    memcmp(c->d->cfg.hosts[k].mac, m->chaddr, 6) == 0) {
+			c->host = &c->d->cfg.hosts[k];
+			if (c->name[0] == '\0')
+				snprintf(c->name, sizeof(c->name), "%s",
+				    c->host->name);
+			break;
+		}
+	}
+}
+
+/* ---- PXE boot information ---- */
+
+/* Rule arch r matches client arch a: 7 and 9 are both x64 UEFI. */
+static bool
+arch_match(int r, int a)
+{
+	if (r < 0 || r == a)
+		return true;
+	return (r == 7 || r == 9) && (a == 7 || a == 9);
+}
+
+static const char *
+pick_rule(const struct dhcpd_rule *rules, unsigned n, int arch)
+{
+	unsigned i;
+
+	/* An exact rule wins over an "any" rule, whatever the order. */
+	for (i = 0; i < n; i++)
+		if (rules[i].arch >= 0 && arch_match(rules[i].arch, arch))
+			return rules[i].file;
+	for (i = 0; i < n; i++)
+		if (rules[i].arch < 0)
+			return rules[i].file;
+	return NULL;
+}
+
+/* The boot file for this client, or NULL.  *http: it is an HTTP URL. */
+static const char *
+boot_file(const struct ctx *c, int arch, bool *http)
+{
+	const struct dhcpd_config *cfg = &c->d->cfg;
+
+	*http = false;
+	if (dhcp_is_ipxe(c->m) && cfg->ipxe_boot)
+		return cfg->ipxe_boot;
+	if (dhcp_is_httpclient(c->m)) {
+		*http = true;
+		return pick_rule(cfg->http, cfg->nhttp, arch);
+	}
+	if (c->host && c->host->bootfile)
+		return c->host->bootfile;
+	return pick_rule(cfg->boot, cfg->nboot, arch);
+}
+
+/* The client asked for option code in its parameter request list. */
+static bool
+asked(const struct dhcp_msg *m, uint8_t code)
+{
+	size_t len, i;
+	const uint8_t *p = dhcp_opt_get(m, DHCP_OPT_PRL, &len);
+
+	for (i = 0; p && i < len; i++)
+		if (p[i] == code)
+			return true;
+	return false;
+}
+
+/* Add boot information for PXE and HTTP clients; the file, or NULL. */
+static const char *
+add_boot(struct ctx *c, struct dhcp_reply *r)
+{
+	/* PXE discovery control: no boot server discovery, use the file. */
+	static const uint8_t vendor[] = { 6, 1, 8, 255 };
+	const struct dhcpd_config *cfg = &c->d->cfg;
+	uint32_t next = cfg->next_server ? cfg->next_server : c->ifc->addr;
+	const uint8_t *uuid;
+	const char *file;
+	char ip[INET_ADDRSTRLEN];
+	size_t len;
+	bool http;
+	int arch;
+
+	if (!dhcp_is_pxeclient(c->m) && !dhcp_is_httpclient(c->m) &&
+	    !(c->host && c->host->bootfile))
+		return NULL;
+	arch = dhcp_client_arch(c->m);
+	if ((file = boot_file(c, arch, &http)) == NULL)
+		return NULL;
+	snprintf(r->file, sizeof(r->file), "%s", file);
+	dhcp_reply_add_str(r, DHCP_OPT_BOOTFILE, file);
+	if (http) {
+		dhcp_reply_add_str(r, DHCP_OPT_VCLASS, "HTTPClient");
+		return file;
+	}
+	r->siaddr = next;
+	dhcp_reply_add_str(r, DHCP_OPT_TFTPSERVER, ip_str(next, ip));
+	if (dhcp_is_pxeclient(c->m)) {
+		dhcp_reply_add_str(r, DHCP_OPT_VCLASS, "PXEClient");
+		if (!dhcp_is_ipxe(c->m))
+			dhcp_reply_add(r, DHCP_OPT_VENDOR, vendor,
+			    sizeof(vendor));
+	}
+	if ((uuid = dhcp_opt_get(c->m, DHCP_OPT_UUID, &len)) != NULL)
+		dhcp_reply_add(r, DHCP_OPT_UUID, uuid, len);
+	if (cfg->pxelinux_config && asked(c->m, DHCP_OPT_PXELINUX_CONF))
+		dhcp_reply_add_str(r, DHCP_OPT_PXELINUX_CONF,
+		    cfg->pxelinux_config);
+	if (cfg->pxelinux_prefix && asked(c->m, DHCP_OPT_PXELINUX_PREFIX))
+		dhcp_reply_add_str(r, DHCP_OPT_PXELINUX_PREFIX,
+		    cfg->pxelinux_prefix);
+	return file;
+}
+
+/* The network options every address reply carries. */
+static void
+add_net_opts(struct ctx *c, struct dhcp_reply *r, bool lease)
+{
+	const struct dhcpd_config *cfg = &c->d->cfg;
+	uint32_t t = cfg->lease_time;
+	unsigned i;
+
+	dhcp_reply_add_ip(r, DHCP_OPT_SUBNET, c->ifc->mask);
+	dhcp_reply_add_ip(r, DHCP_OPT_BROADCAST, c->ifc->addr |
+	    ~c->ifc->mask);
+	if (lease) {
+		dhcp_reply_add_u32(r, DHCP_OPT_LEASE, t);
+		dhcp_reply_add_u32(r, DHCP_OPT_T1, t / 2);
+		dhcp_reply_add_u32(r, DHCP_OPT_T2, (uint32_t)((uint64_t)t *
+		    7 / 8));
+	}
+	if (c->name[0] && c->host)
+		dhcp_reply_add_str(r, DHCP_OPT_HOSTNAME, c->name);
+	for (i = 0; i < cfg->nopts; i++)
+		dhcp_reply_add(r, cfg->opts[i].code, cfg->opts[i].data,
+		    cfg->opts[i].len);
+}
+
+/* ---- sending ---- */
+
+/* Tell the kernel chaddr owns addr, so a unicast reply reaches a client
+ * that has no address yet (RFC 2131 4.1).  0 or -errno. */
+static int
+set_arp(const struct dhcpd_iface *ifc, uint32_t addr, const uint8_t *mac)
+{
+	struct arpreq req;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&req.arp_pa;
+
+	memset(&req, 0, sizeof(req));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = addr;
+	req.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(req.arp_ha.sa_data, mac, 6);
+	req.arp_flags = ATF_COM;
+	snprintf(req.arp_dev, sizeof(req.arp_dev), "%s", ifc->name);
+	return ioctl(ifc->io67.fd, SIOCSARP, &req) < 0 ? -errno : 0;
+}
+
+static void
+send_now(struct dhcpd *d, struct dhcpd_pending *p)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+	    .sin_port = htons(p->port), .sin_addr.s_addr = p->dst };
+
+	if (p->arp && set_arp(p->ifc, p->dst, p->mac) < 0) {
+		/* No ARP entry (no privilege): broadcast instead. */
+		to.sin_addr.s_addr = INADDR_BROADCAST;
+	}
+	if (sendto(p->fd, p->pkt, p->len, 0, (struct sockaddr *)&to,
+	    sizeof(to)) < 0)
+		log_warn("cannot send to %s port %u on %s: %s",
+		    inet_ntoa(to.sin_addr), p->port, p->ifc->name,
+		    strerror(errno));
+}
+
+/*
+ * Build r and send it where RFC 2131 4.1 says: to the relay, to ciaddr,
+ * broadcast, or unicast to yiaddr.  With later, it waits in the pending
+ * list for the next lease commit.
+ */
+static void
+reply(struct ctx *c, struct dhcp_reply *r, bool later, struct sockaddr_in
+    *src)
+{
+	struct dhcpd *d = c->d;
+	struct dhcpd_pending one, *p = later && d->npend < DHCPD_BATCH ?
+	    &d->pend[d->npend] : &one;
+	const struct dhcp_msg *m = c->m;
+	size_t maxlen = DHCP_DEFAULT_MAX;
+	uint16_t mms;
+	ssize_t n;
+
+	if (dhcp_opt_u16(m, DHCP_OPT_MAXSIZE, &mms) == 0 && mms > 576)
+		maxlen = mms - 28u;
+	n = dhcp_reply_build(r, p->pkt, sizeof(p->pkt), maxlen);
+	if (n < 0) {
+		log_warn("reply to %s on %s does not fit in %zu bytes", c->mac,
+		    c->ifc->name, maxlen);
+		return;
+	}
+	p->len = (size_t)n;
+	p->ifc = c->ifc;
+	p->fd = c->ifc->io67.fd;
+	p->arp = false;
+	memcpy(p->mac, m->chaddr, 6);
+	if (c->port4011 && src) {
+		/* proxyDHCP on 4011: straight back to where it came from. */
+		p->fd = c->ifc->io4011.fd;
+		p->dst = src->sin_addr.s_addr;
+		p->port = ntohs(src->sin_port);
+	} else if (m->giaddr) {
+		p->dst = m->giaddr;
+		p->port = DHCP_SERVER_PORT;
+	} else if (r->opts[0].code == DHCP_OPT_MSGTYPE &&
+	    r->data[r->opts[0].off] == DHCPNAK) {
+		p->dst = INADDR_BROADCAST;
+		p->port = DHCP_CLIENT_PORT;
+	} else if (m->ciaddr) {
+		p->dst = m->ciaddr;
+		p->port = DHCP_CLIENT_PORT;
+	} else if ((m->flags & DHCP_FLAG_BROADCAST) || r->yiaddr == 0 ||
+	    m->htype != 1 || m->hlen != 6) {
+		p->dst = INADDR_BROADCAST;
+		p->port = DHCP_CLIENT_PORT;
+	} else {
+		p->dst = r->yiaddr;
+		p->port = DHCP_CLIENT_PORT;
+		p->arp = true;
+	}
+	if (p == &one)
+		send_now(d, p);
+	else
+		d->npend++;
+}
+
+/* ---- the messages ---- */
+
+static bool
+in_subnet(const struct dhcpd_iface *ifc, uint32_t a)
+{
+	return (a & ifc->mask) == (ifc->addr & ifc->mask);
+}
+
+/* Addresses lease_pick must not hand out: static hosts and our own. */
+static bool
+reserved(void *arg, uint32_t a)
+{
+	struct ctx *c = arg;
+	unsigned i;
+
+	if (htonl(a) == c->ifc->addr)
+		return true;
+	for (i = 0; i < c->d->cfg.nhosts; i++)
+		if (c->d->cfg.hosts[i].addr == a)
+			return true;
+	return false;
+}
+
+/* The address for this client: its static one, or one from the pool. */
+static int
+choose(struct ctx *c, uint32_t requested, uint32_t *addr)
+{
+	const struct dhcpd_config *cfg = &c->d->cfg;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int e;
+
+	if (c->host) {
+		*addr = c->host->addr;
+		return 0;
+	}
+	if (cfg->range_start == 0)
+		return -ENOSPC;
+	e = lease_pick(c->d->leases, &c->client, cfg->range_start,
+	    cfg->range_end, requested, c->now, reserved, c, addr);
+	if (e == -ENOSPC) {
+		c->d->c.full++;
+		if (!c->d->full_logged)
+			log_warn("DHCP pool %s-%s is full: %s gets no address",
+			    ip_str(htonl(cfg->range_start), a),
+			    ip_str(htonl(cfg->range_end), b), c->mac);
+		c->d->full_logged = true;
+	}
+	return e;
+}
+
+static void
+start_reply(struct ctx *c, struct dhcp_reply *r, uint8_t type)
+{
+	dhcp_reply_init(r, c->m);
+	dhcp_reply_add_u8(r, DHCP_OPT_MSGTYPE, type);
+	dhcp_reply_add_ip(r, DHCP_OPT_SERVERID, c->ifc->addr);
+}
+
+static void
+on_discover(struct ctx *c)
+{
+	static struct dhcp_reply r;
+	struct lease l;
+	uint32_t req = 0, addr;
+	const char *file;
+	char a[INET_ADDRSTRLEN];
+
+	if (dhcp_opt_ip(c->m, DHCP_OPT_REQADDR, &req) == 0)
+		req = ntohl(req);
+	if (choose(c, req, &addr) < 0)
+		return;
+	if (!c->host) {
+		memset(&l, 0, sizeof(l));
+		l.addr = addr;
+		l.client = c->client;
+		snprintf(l.hostname, sizeof(l.hostname), "%s", c->name);
+		l.expires = c->now + DHCPD_OFFER_HOLD;
+		l.state = LEASE_OFFERED;
+		if (lease_set(c->d->leases, &l) < 0)
+			return;
+		/* Keep a bound lease bound: only a new one is held. */
+	}
+	start_reply(c, &r, DHCPOFFER);
+	r.yiaddr = htonl(addr);
+	add_net_opts(c, &r, true);
+	file = add_boot(c, &r);
+	c->d->c.offers++;
+	log_info("DHCPOFFER(%s) %s %s%s%s", c->ifc->name,
+	    ip_str(htonl(addr), a), c->mac, file ? " " : "", file ? file : "");
+	reply(c, &r, false, NULL);
+}
+
+static void
+nak(struct ctx *c, uint32_t addr, const char *why)
+{
+	static struct dhcp_reply r;
+	char a[INET_ADDRSTRLEN];
+
+	dhcp_reply_init(&r, c->m);
+	dhcp_reply_add_u8(&r, DHCP_OPT_MSGTYPE, DHCPNAK);
+	dhcp_reply_add_ip(&r, DHCP_OPT_SERVERID, c->ifc->addr);
+	dhcp_reply_add_str(&r, DHCP_OPT_MESSAGE, why);
+	c->d->c.naks++;
+	log_info("DHCPNAK(%s) %s %s %s", c->ifc->name, ip_str(addr, a), c->mac,
+	    why);
+	reply(c, &r, false, NULL);
+}
+
+/* Log, once per server, that another DHCP server answers on this link. */
+static void
+other_server(struct ctx *c, uint32_t sid)
+{
+	struct dhcpd *d = c->d;
+	char a[INET_ADDRSTRLEN];
+	unsigned i;
+
+	for (i = 0; i < d->nother; i++)
+		if (d->other_servers[i] == sid)
+			return;
+	if (d->nother < sizeof(d->other_servers) / sizeof(d->other_servers[0]))
+		d->other_servers[d->nother++] = sid;
+	log_warn("another DHCP server is active on %s: %s (%s chose it)",
+	    c->ifc->name, ip_str(sid, a), c->mac);
+}
+
+static void
+on_request(struct ctx *c)
+{
+	static struct dhcp_reply r;
+	const struct dhcp_msg *m = c->m;
+	struct lease *cur, l;
+	uint32_t sid, want = 0, addr;
+	const char *file;
+	char a[INET_ADDRSTRLEN];
+
+	if (dhcp_opt_ip(m, DHCP_OPT_SERVERID, &sid) == 0 &&
+	    sid != c->ifc->addr) {
+		/* SELECTING another server's offer: let ours go. */
+		other_server(c, sid);
+		cur = lease_by_client(c->d->leases, &c->client);
+		if (cur && cur->state == LEASE_OFFERED) {
+			l = *cur;
+			l.state = LEASE_FREE;
+			memset(&l.client, 0, sizeof(l.client));
+			lease_set(c->d->leases, &l);
+		}
+		c->d->c.ignored++;
+		return;
+	}
+	if (dhcp_opt_ip(m, DHCP_OPT_REQADDR, &want) < 0)
+		want = m->ciaddr;	/* RENEWING or REBINDING */
+	if (want == 0) {
+		drop(c->d, c->ifc, c->mac, "DHCPREQUEST without an address");
+		return;
+	}
+	log_info("DHCPREQUEST(%s) %s %s", c->ifc->name, ip_str(want, a),
+	    c->mac);
+	if (m->giaddr == 0 && !in_subnet(c->ifc, want)) {
+		nak(c, want, "wrong network");
+		return;
+	}
+	addr = ntohl(want);
+	if (c->host) {
+		if (c->host->addr != addr) {
+			nak(c, want, "address reserved for another host");
+			return;
+		}
+	} else {
+		if (addr < c->d->cfg.range_start ||
+		    addr > c->d->cfg.range_end || reserved(c, addr)) {
+			nak(c, want, "address not in the pool");
+			return;
+		}
+		/* Free, expired, or already this client's. */
+		if (lease_pick(c->d->leases, &c->client, addr, addr, addr,
+		    c->now, reserved, c, &addr) < 0) {
+			nak(c, want, "address in use");
+			return;
+		}
+		memset(&l, 0, sizeof(l));
+		l.addr = addr;
+		l.client = c->client;
+		snprintf(l.hostname, sizeof(l.hostname), "%s", c->name);
+		l.expires = c->now + c->d->cfg.lease_time;
+		l.state = LEASE_BOUND;
+		if (lease_set(c->d->leases, &l) < 0) {
+			log_err("out of memory for the lease of %s", c->mac);
+			return;
+		}
+	}
+	start_reply(c, &r, DHCPACK);
+	r.yiaddr = want;
+	r.ciaddr = m->ciaddr;
+	add_net_opts(c, &r, true);
+	file = add_boot(c, &r);
+	c->d->c.acks++;
+	log_info("DHCPACK(%s) %s %s%s%s%s%s", c->ifc->name, ip_str(want, a),
+	    c->mac, c->name[0] ? " " : "", c->name, file ? " " : "",
+	    file ? file : "");
+	/* Static hosts have nothing to write; their ACK waits anyway, so
+	 * the order of replies follows the order of requests. */
+	reply(c, &r, true, NULL);
+}
+
+static void
+on_decline(struct ctx *c)
+{
+	struct lease *cur, l;
+	uint32_t a;
+	char s[INET_ADDRSTRLEN];
+
+	if (dhcp_opt_ip(c->m, DHCP_OPT_REQADDR, &a) < 0)
+		return;
+	c->d->c.declines++;
+	log_warn("DHCPDECLINE(%s) %s %s: the address is in use on the link, "
+	    "set aside for %d s", c->ifc->name, ip_str(a, s), c->mac,
+	    DHCPD_DECLINE_HOLD);
+	cur = lease_by_addr(c->d->leases, ntohl(a));
+	memset(&l, 0, sizeof(l));
+	if (cur)
+		l = *cur;
+	l.addr = ntohl(a);
+	memset(&l.client, 0, sizeof(l.client));
+	l.state = LEASE_DECLINED;
+	l.expires = c->now + DHCPD_DECLINE_HOLD;
+	if (cur && cur->state == LEASE_BOUND) {
+		/* Its bound line must leave the file too. */
+		struct lease f = *cur;
+
+		f.state = LEASE_FREE;
+		lease_set(c->d->leases, &f);
+	}
+	lease_set(c->d->leases, &l);
+}
+
+static void
+on_release(struct ctx *c)
+{
+	struct lease *cur = lease_by_addr(c->d->leases, ntohl(c->m->ciaddr));
+	char s[INET_ADDRSTRLEN];
+	struct lease l;
+
+	log_info("DHCPRELEASE(%s) %s %s", c->ifc->name,
+	    ip_str(c->m->ciaddr, s), c->mac);
+	c->d->c.releases++;
+	if (cur == NULL || cur != lease_by_client(c->d->leases, &c->client))
+		return;
+	l = *cur;
+	l.state = LEASE_FREE;
+	lease_set(c->d->leases, &l);
+}
+
+static void
+on_inform(struct ctx *c)
+{
+	static struct dhcp_reply r;
+	char s[INET_ADDRSTRLEN];
+
+	log_info("DHCPINFORM(%s) %s %s", c->ifc->name, ip_str(c->m->ciaddr, s),
+	    c->mac);
+	start_reply(c, &r, DHCPACK);
+	r.ciaddr = c->m->ciaddr;
+	add_net_opts(c, &r, false);
+	add_boot(c, &r);
+	c->d->c.informs++;
+	reply(c, &r, false, NULL);
+}
+
+/* proxyDHCP: boot information only, to PXE clients only. */
+static void
+on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
+{
+	static struct dhcp_reply r;
+	const char *file;
+	uint32_t sid;
+
+	if (!dhcp_is_pxeclient(c->m)) {
+		c->d->c.ignored++;
+		return;
+	}
+	if (type == DHCPREQUEST && !c->port4011 &&
+	    (dhcp_opt_ip(c->m, DHCP_OPT_SERVERID, &sid) < 0 ||
+	    sid != c->ifc->addr)) {
+		c->d->c.ignored++;	/* the router's business */
+		return;
+	}
+	if (type != DHCPDISCOVER && type != DHCPREQUEST)
+		return;
+	start_reply(c, &r, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK);
+	if ((file = add_boot(c, &r)) == NULL) {
+		log_info("%s(%s) %s PXEClient arch %d: no --boot rule for it",
+		    dhcp_msgtype_str(type), c->ifc->name, c->mac,
+		    dhcp_client_arch(c->m));
+		return;
+	}
+	if (type == DHCPDISCOVER)
+		c->d->c.offers++;
+	else
+		c->d->c.acks++;
+	log_info("%s(%s) proxy %s %s", type == DHCPDISCOVER ? "DHCPOFFER" :
+	    "DHCPACK", c->ifc->name, c->mac, file);
+	reply(c, &r, false, src);
+}
+
+static void
+describe(const struct ctx *c, int type)
+{
+	char extra[96] = "";
+	const char *an;
+	int arch;
+
+	if (dhcp_is_pxeclient(c->m) || dhcp_is_httpclient(c->m)) {
+		arch = dhcp_client_arch(c->m);
+		an = dhcp_arch_name(arch);
+		if (an)
+			snprintf(extra, sizeof(extra), " %s arch %s%s",
+			    dhcp_is_pxeclient(c->m) ? "PXEClient" :
+			    "HTTPClient", an, dhcp_is_ipxe(c->m) ? " iPXE" : "");
+		else
+			snprintf(extra, sizeof(extra), " %s arch %d%s",
+			    dhcp_is_pxeclient(c->m) ? "PXEClient" :
+			    "HTTPClient", arch, dhcp_is_ipxe(c->m) ? " iPXE" :
+			    "");
+	} else if (dhcp_is_ipxe(c->m)) {
+		snprintf(extra, sizeof(extra), " iPXE");
+	}
+	if (type == DHCPDISCOVER)
+		log_info("DHCPDISCOVER(%s) %s%s", c->ifc->name, c->mac, extra);
+	else
+		log_debug("%s(%s) %s%s", dhcp_msgtype_str(type), c->ifc->name,
+		    c->mac, extra);
+}
+
+/* One datagram. */
+static void
+handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
+    size_t len, struct sockaddr_in *src)
+{
+	static struct dhcp_msg m;
+	struct dhcpd *d = ifc->d;
+	struct ctx c = { d, ifc, port4011, &m, { 0 }, "", "", NULL, 0 };
+	char who[INET_ADDRSTRLEN + 8];
+	int type;
+
+	d->c.received++;
+	if (dhcp_parse(pkt, len, &m) < 0) {
+		drop(d, ifc, inet_ntop(AF_INET, &src->sin_addr, who,
+		    sizeof(who)), m.why);
+		return;
+	}
+	if (m.op != BOOTREQUEST) {
+		d->c.ignored++;
+		return;
+	}
+	c.now = (int64_t)time(NULL);
+	identify(&c);
+	type = dhcp_msg_type(&m);
+	if (type == -EBADMSG) {
+		drop(d, ifc, c.mac, "option 53 is not a message type");
+		return;
+	}
+	describe(&c, type);
+	if (d->cfg.proxy) {
+		on_proxy(&c, type, src);
+		return;
+	}
+	if (port4011) {
+		d->c.ignored++;
+		return;
+	}
+	switch (type) {
+	case DHCPDISCOVER:
+		on_discover(&c);
+		break;
+	case DHCPREQUEST:
+		on_request(&c);
+		break;
+	case DHCPDECLINE:
+		on_decline(&c);
+		break;
+	case DHCPRELEASE:
+		on_release(&c);
+		break;
+	case DHCPINFORM:
+		on_inform(&c);
+		break;
+	case -ENOENT:
+		/* BOOTP: static hosts only, as an infinite lease. */
+		if (c.host) {
+			static struct dhcp_reply r;
+			const char *file;
+			char a[INET_ADDRSTRLEN];
+
+			dhcp_reply_init(&r, &m);
+			r.yiaddr = htonl(c.host->addr);
+			add_net_opts(&c, &r, false);
+			file = add_boot(&c, &r);
+			log_info("BOOTP(%s) %s %s%s%s", ifc->name,
+			    ip_str(r.yiaddr, a), c.mac, file ? " " : "",
+			    file ? file : "");
+			reply(&c, &r, false, NULL);
+		} else {
+			d->c.ignored++;
+			log_info("BOOTP(%s) %s: no --host for it", ifc->name,
+			    c.mac);
+		}
+		break;
+	default:
+		d->c.ignored++;
+		break;
+	}
+}
+
+/* Make the batch's leases durable, then send its ACKs. */
+static void
+flush(struct dhcpd *d)
+{
+	unsigned i;
+	int e;
+
+	if (lease_pending(d->leases) > 0) {
+		d->c.commits++;
+		if ((e = lease_commit(d->leases)) < 0) {
+			/* Not on disk: no ACK may leave. */
+			d->c.commit_errors++;
+			log_err("cannot write the lease file: %s; %u ACKs "
+			    "withheld", strerror(-e), d->npend);
+			d->npend = 0;
+			return;
+		}
+	}
+	for (i = 0; i < d->npend; i++)
+		send_now(d, &d->pend[i]);
+	d->npend = 0;
+}
+
+void
+dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
+{
+	struct dhcpd_iface *ifc = io->arg;
+	struct dhcpd *d = ifc->d;
+	static uint8_t buf[DHCP_MAX_PKT + 512];
+	struct pxe_pktinfo pi;
+	unsigned n;
+	ssize_t len;
+
+	(void)loop;
+	(void)events;
+	/* A batch: everything waiting, up to DHCPD_BATCH requests. */
+	for (n = 0; n < DHCPD_BATCH && d->npend < DHCPD_BATCH; n++) {
+		len = pxe_net_recv(io->fd, buf, sizeof(buf), &pi);
+		if (len < 0)
+			break;
+		if (pi.peer.ss_family != AF_INET)
+			continue;
+		if (pi.ifindex && pi.ifindex != ifc->ifindex)
+			continue;	/* SO_BINDTODEVICE should prevent it */
+		handle(ifc, io == &ifc->io4011, buf, (size_t)len,
+		    (struct sockaddr_in *)&pi.peer);
+	}
+	flush(d);
+}
