@@ -774,7 +774,7 @@ flush(struct dhcpd *d)
 	unsigned i;
 	int e;
 
-	if (lease_pending(d->leases) > 0) {
+	if (d->leases != NULL && lease_pending(d->leases) > 0) {
 		d->c.commits++;
 		if ((e = lease_commit(d->leases)) < 0) {
 			/* Not on disk: no ACK may leave. */

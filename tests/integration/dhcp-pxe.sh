@@ -1,0 +1,121 @@
+#!/bin/sh
+# PXE with pxe-dhcpd, in network namespaces: a PXE ROM's DISCOVER exactly
+# as captured from a laptop (tests/tools/dhcpc) gets the BIOS boot file,
+# x64 UEFI (arch 7 and 9) the UEFI one, a chainloaded iPXE its script, a
+# plain client no boot file; a relayed request is answered through giaddr;
+# a REQUEST for another server is noticed; and --proxy answers PXE clients
+# only, on 67 and on 4011, without an address.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+need_root
+PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
+DHCPC=$PXE_TESTTOOLS/dhcpc
+[ -x "$PXE_DHCPD" ] && [ -x "$DHCPC" ] || { say "ERROR: not built"; exit 99; }
+
+S=pxekit-ps-$$
+C=pxekit-pc-$$
+VS=pxs$$
+VC=pxc$$
+CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
+ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
+ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
+    fail "cannot create a veth pair"
+ip -n "$S" addr add 10.66.0.1/24 dev "$VS"
+ip -n "$C" addr add 10.66.0.2/24 dev "$VC"
+for ns in "$S" "$C"; do ip -n "$ns" link set lo up; done
+ip -n "$S" link set "$VS" up
+ip -n "$C" link set "$VC" up
+
+start_dhcpd() {
+	: > "$LOG"
+	ip netns exec "$S" "$PXE_DHCPD" -i "$VS" -f "$T/leases" "$@" 2>> "$LOG" &
+	TFTPD_PID=$!
+	wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+}
+
+stop_dhcpd() {
+	kill -TERM "$TFTPD_PID"
+	wait "$TFTPD_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
+	TFTPD_PID=
+}
+
+# ask ARGS...: run dhcpc in the client namespace; its output in $T/r.
+ask() {
+	ip netns exec "$C" "$DHCPC" -i "$VC" -w 2000 "$@" > "$T/r" 2>&1
+}
+
+# has LINE: the reply must have exactly this line.
+has() {
+	grep -qxF "$1" "$T/r" || fail "reply to '$Q' lacks '$1': $(cat "$T/r")"
+}
+
+start_dhcpd --range 10.66.0.100,10.66.0.150 --boot bios=pxelinux.0 \
+    --boot efi-x64=efi64/syslinux.efi --ipxe-boot http://10.66.0.1/boot.ipxe
+
+Q="ROM DISCOVER, arch 0"
+ask -a 0 || fail "$Q: $(cat "$T/r")"
+has "DHCPOFFER from 10.66.0.1"
+has "yiaddr 10.66.0.100"
+has "siaddr 10.66.0.1"
+has 'file "pxelinux.0"'
+has 'option 60 vendor-class "PXEClient"'
+has 'option 66 tftp-server-name "10.66.0.1"'
+has 'option 67 bootfile-name "pxelinux.0"'
+has 'option 97 client-uuid d66ef100-a6d7-11df-9f1a-f938a66fc054'
+has 'option 43 vendor-encap 06:01:08:ff'
+has 'option 54 server-id 10.66.0.1'
+expect_log "DHCPDISCOVER\\($VS\\) 20:6a:8a:0f:74:75 PXEClient arch bios" "DISCOVER line"
+expect_log "DHCPOFFER\\($VS\\) 10\\.66\\.0\\.100 20:6a:8a:0f:74:75 pxelinux\\.0" "OFFER line"
+
+Q="REQUEST after the OFFER"
+ask -a 0 -t request -S 10.66.0.1 -r 10.66.0.100 || fail "$Q: $(cat "$T/r")"
+has "DHCPACK from 10.66.0.1"
+has 'file "pxelinux.0"'
+grep -q ' 20:6a:8a:0f:74:75 10.66.0.100 ' "$T/leases" || fail "lease not on disk"
+
+for a in 7 9; do
+	Q="ROM DISCOVER, arch $a"
+	ask -a $a -m 20:6a:8a:0f:74:7$a || fail "$Q: $(cat "$T/r")"
+	has 'file "efi64/syslinux.efi"'
+done
+Q="iPXE"
+ask -a 0 -x -m 20:6a:8a:0f:74:80 || fail "$Q"
+has 'file "http://10.66.0.1/boot.ipxe"'
+Q="not PXE"
+ask -n -m 20:6a:8a:0f:74:81 || fail "$Q"
+grep -q '^option 67' "$T/r" && fail "a plain client got a boot file: $(cat "$T/r")"
+
+Q="relayed DISCOVER"
+ask -a 0 -m 20:6a:8a:0f:74:82 -g 10.66.0.2 -s 10.66.0.1 || fail "$Q: $(cat "$T/r")"
+has "DHCPOFFER from 10.66.0.1"
+has "giaddr 10.66.0.2"
+
+Q="REQUEST for another server"
+ask -a 0 -m 20:6a:8a:0f:74:83 -t request -S 10.66.0.254 -r 10.66.0.120 -w 500 &&
+    fail "answered a REQUEST for another server"
+expect_log "another DHCP server is active on $VS: 10\\.66\\.0\\.254" "other-server line"
+
+Q="REQUEST for an address outside the pool"
+ask -a 0 -m 20:6a:8a:0f:74:84 -t request -r 10.66.0.200 || fail "$Q"
+has "DHCPNAK from 10.66.0.1"
+stop_dhcpd
+
+# proxyDHCP: PXE clients only, no address.
+start_dhcpd --proxy --boot bios=pxelinux.0
+Q="proxy DISCOVER"
+ask -a 0 || fail "$Q: $(cat "$T/r")"
+has "DHCPOFFER from 10.66.0.1"
+has "yiaddr 0.0.0.0"
+has 'file "pxelinux.0"'
+has 'option 60 vendor-class "PXEClient"'
+grep -q '^option 51' "$T/r" && fail "proxyDHCP offered a lease time"
+Q="proxy, plain client"
+ask -n -m 20:6a:8a:0f:74:85 -w 500 && fail "proxyDHCP answered a non-PXE client"
+Q="proxy REQUEST on 4011"
+ip -n "$S" route > /dev/null
+ask -a 0 -t request -p 4011 -s 10.66.0.1 || fail "$Q: $(cat "$T/r")"
+has "DHCPACK from 10.66.0.1"
+has 'file "pxelinux.0"'
+expect_log "DHCPACK\\($VS\\) proxy 20:6a:8a:0f:74:75 pxelinux\\.0" "proxy ACK line"
+stop_dhcpd
+exit 0
