@@ -60,6 +60,9 @@ kill -USR1 "$TFTPD_PID"
 expect_log "counters: transfers $N \\(ok $N, failed 0" "counters: $N ok, none failed"
 peak=$(sed -n 's/.*counters: .*, peak \([0-9]*\)).*/\1/p' "$LOG" | tail -n 1)
 say "at most $peak transfers at once"
-[ "${peak:-0}" -ge 900 ] || fail "only $peak transfers ran at once"
+# Alone on the machine all 1000 overlap; beside other tests (make -j2)
+# curl starts them more slowly.  Half is the floor that still proves the
+# server does not serialise them.
+[ "${peak:-0}" -ge 500 ] || fail "only $peak transfers ran at once"
 stop_tftpd
 exit 0
