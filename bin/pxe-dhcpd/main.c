@@ -23,6 +23,7 @@
 #include "libpxe/log.h"
 #include "libpxe/net.h"
 #include "libpxe/opts.h"
+#include "libpxe/pxelinux.h"
 #include "dhcpd.h"
 
 enum {
@@ -100,21 +101,6 @@ parse_ip(const char *s, uint32_t *out)
 		return -1;
 	*out = a.s_addr;
 	return 0;
-}
-
-static int
-parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned v[6];
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
-	    &v[4], &v[5]) != 6 && sscanf(s, "%2x-%2x-%2x-%2x-%2x-%2x", &v[0],
-	    &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return strlen(s) == 17 ? 0 : -1;
 }
 
 /* Split a copy of arg at commas into at most max fields. */
@@ -200,7 +186,7 @@ add_host(struct dhcpd_config *c, const char *arg)
 	n = split(buf, f, 4);
 	h = &c->hosts[c->nhosts];
 	memset(h, 0, sizeof(*h));
-	if (n < 2 || parse_mac(f[0], h->mac) < 0)
+	if (n < 2 || pxelinux_parse_mac(f[0], h->mac) < 0)
 		return "is not MAC,IP[,NAME][,FILE]";
 	if (parse_ip(f[1], &a) < 0)
 		return "has no valid IPv4 address";
