@@ -233,6 +233,19 @@ add_boot(struct ctx *c, struct dhcp_reply *r)
 	return file;
 }
 
+/* Did the admin set option code with --option?  Then theirs is sent
+ * instead of the default (e.g. renewal-time 58 and rebinding-time 59). */
+static bool
+user_sets(const struct dhcpd_config *cfg, uint8_t code)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->nopts; i++)
+		if (cfg->opts[i].code == code)
+			return true;
+	return false;
+}
+
 /* The network options every address reply carries. */
 static void
 add_net_opts(struct ctx *c, struct dhcp_reply *r, bool lease)
@@ -241,14 +254,18 @@ add_net_opts(struct ctx *c, struct dhcp_reply *r, bool lease)
 	uint32_t t = cfg->lease_time;
 	unsigned i;
 
-	dhcp_reply_add_ip(r, DHCP_OPT_SUBNET, c->ifc->mask);
-	dhcp_reply_add_ip(r, DHCP_OPT_BROADCAST, c->ifc->addr |
-	    ~c->ifc->mask);
+	if (!user_sets(cfg, DHCP_OPT_SUBNET))
+		dhcp_reply_add_ip(r, DHCP_OPT_SUBNET, c->ifc->mask);
+	if (!user_sets(cfg, DHCP_OPT_BROADCAST))
+		dhcp_reply_add_ip(r, DHCP_OPT_BROADCAST, c->ifc->addr |
+		    ~c->ifc->mask);
 	if (lease) {
 		dhcp_reply_add_u32(r, DHCP_OPT_LEASE, t);
-		dhcp_reply_add_u32(r, DHCP_OPT_T1, t / 2);
-		dhcp_reply_add_u32(r, DHCP_OPT_T2, (uint32_t)((uint64_t)t *
-		    7 / 8));
+		if (!user_sets(cfg, DHCP_OPT_T1))
+			dhcp_reply_add_u32(r, DHCP_OPT_T1, t / 2);
+		if (!user_sets(cfg, DHCP_OPT_T2))
+			dhcp_reply_add_u32(r, DHCP_OPT_T2,
+			    (uint32_t)((uint64_t)t * 7 / 8));
 	}
 	if (c->name[0] && c->host)
 		dhcp_reply_add_str(r, DHCP_OPT_HOSTNAME, c->name);
