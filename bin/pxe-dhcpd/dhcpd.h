@@ -16,6 +16,7 @@
 #define DHCPD_MAX_IFACES	8
 #define DHCPD_MAX_HOSTS		256
 #define DHCPD_MAX_RULES		16
+#define DHCPD_MAX_RANGES	16
 #define DHCPD_MAX_OPTS		32
 #define DHCPD_BATCH		64	/* requests handled per group commit */
 #define DHCPD_OFFER_HOLD	60	/* seconds an offered address is held */
@@ -34,6 +35,17 @@ struct dhcpd_rule {
 	const char *file;
 };
 
+/*
+ * --range START,END[,MASK][,LEASE]: a pool on one subnet.  The subnet is
+ * the interface's for clients on the link, or given by MASK for clients
+ * behind a relay (giaddr in START/MASK picks the range).
+ */
+struct dhcpd_range {
+	uint32_t start, end;	/* host order */
+	uint32_t mask;		/* network order; 0: the interface's */
+	uint32_t lease_time;	/* seconds; 0: --lease-time */
+};
+
 struct dhcpd_opt {
 	uint8_t code;
 	uint8_t len;
@@ -43,8 +55,10 @@ struct dhcpd_opt {
 struct dhcpd_config {
 	const char *iface[DHCPD_MAX_IFACES];
 	unsigned niface;
-	uint32_t range_start, range_end;	/* host order; 0: none */
-	uint32_t lease_time;			/* seconds */
+	struct dhcpd_range ranges[DHCPD_MAX_RANGES];
+	unsigned nranges;
+	uint32_t lease_time;			/* seconds, default for ranges */
+	bool router_set;			/* --router given */
 	struct dhcpd_host hosts[DHCPD_MAX_HOSTS];
 	unsigned nhosts;
 	struct dhcpd_rule boot[DHCPD_MAX_RULES];
@@ -106,7 +120,7 @@ struct dhcpd {
 	unsigned nother;
 	uint64_t drop_log_at;
 	unsigned drop_log_n;
-	bool full_logged;
+	bool full_logged[DHCPD_MAX_RANGES];
 	int exit_code;
 };
 

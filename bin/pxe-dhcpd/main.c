@@ -35,7 +35,7 @@ enum {
 
 static const struct pxe_opt options[] = {
 	{ "interface", 'i', "IFACE", O_IFACE, "answer on IFACE; repeatable (required)" },
-	{ "range", 'r', "START,END[,LEASE]", O_RANGE, "addresses to lease, e.g. 10.0.0.100,10.0.0.150,2h" },
+	{ "range", 'r', "START,END[,MASK][,LEASE]", O_RANGE, "addresses to lease, e.g. 10.0.0.100,10.0.0.150,2h (repeatable; MASK for a relayed subnet)" },
 	{ "lease-time", 't', "TIME", O_LEASETIME, "lease time: seconds, or 30m, 12h, 7d, infinite (default 1h)" },
 	{ "router", 0, "IP[,IP]", O_ROUTER, "default gateway (option 3)" },
 	{ "dns", 0, "IP[,IP]", O_DNS, "DNS servers (option 6)" },
@@ -199,13 +199,21 @@ add_host(struct dhcpd_config *c, const char *arg)
 	return NULL;
 }
 
+/* Contiguous ones, then zeros: 255.255.255.0, not 255.0.255.0. */
+static bool
+is_netmask(uint32_t m)
+{
+	return m != 0 && ((~m + 1) & ~m) == 0;
+}
+
 static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct dhcpd_config *c = ctx;
-	char buf[512], *f[3];
+	struct dhcpd_range *rg;
+	char buf[512], *f[4];
 	uint32_t a, b;
-	unsigned n;
+	unsigned n, i;
 	int code;
 
 	switch (id) {
@@ -217,24 +225,49 @@ set_option(void *ctx, int id, const char *arg)
 		c->iface[c->niface++] = arg;
 		return NULL;
 	case O_RANGE:
+		if (c->nranges == DHCPD_MAX_RANGES)
+			return "given too many times";
 		snprintf(buf, sizeof(buf), "%s", arg);
-		n = split(buf, f, 3);
+		n = split(buf, f, 4);
 		if (n < 2 || parse_ip(f[0], &a) < 0 || parse_ip(f[1], &b) < 0)
-			return "is not START,END[,LEASE] with IPv4 addresses";
-		c->range_start = ntohl(a);
-		c->range_end = ntohl(b);
-		if (c->range_start > c->range_end)
+			return "is not START,END[,MASK][,LEASE] with IPv4 "
+			    "addresses";
+		rg = &c->ranges[c->nranges];
+		memset(rg, 0, sizeof(*rg));
+		rg->start = ntohl(a);
+		rg->end = ntohl(b);
+		if (rg->start > rg->end)
 			return "ends before it starts";
-		if (n == 3 && parse_duration(f[2], &c->lease_time) < 0)
+		i = 2;
+		if (n > i && strchr(f[i], '.') != NULL) {
+			if (parse_ip(f[i], &rg->mask) < 0 ||
+			    !is_netmask(ntohl(rg->mask)))
+				return "has a bad netmask (255.255.255.0)";
+			if ((rg->start & ntohl(rg->mask)) !=
+			    (rg->end & ntohl(rg->mask)))
+				return "spans more than one subnet of its "
+				    "netmask";
+			i++;
+		}
+		if (n > i && parse_duration(f[i++], &rg->lease_time) < 0)
 			return "has a bad lease time (at least 60 s: 3600, 30m, "
 			    "12h, 7d, infinite)";
+		if (n > i)
+			return "has too many fields (START,END[,MASK][,LEASE])";
+		for (i = 0; i < c->nranges; i++)
+			if (rg->start <= c->ranges[i].end &&
+			    c->ranges[i].start <= rg->end)
+				return "overlaps an earlier --range";
+		c->nranges++;
 		return NULL;
 	case O_LEASETIME:
 		if (parse_duration(arg, &c->lease_time) < 0)
 			return "is not a lease time (at least 60 s: 3600, 30m, "
 			    "12h, 7d, infinite)";
 		return NULL;
-	case O_ROUTER: return add_opt(c, DHCP_OPT_ROUTER, arg);
+	case O_ROUTER:
+		c->router_set = true;
+		return add_opt(c, DHCP_OPT_ROUTER, arg);
 	case O_DNS: return add_opt(c, DHCP_OPT_DNS, arg);
 	case O_DOMAIN: return add_opt(c, DHCP_OPT_DOMAIN, arg);
 	case O_OPTION:
@@ -328,6 +361,32 @@ listen_port(struct dhcpd *d, struct dhcpd_iface *ifc, struct pxe_io *io,
 	return 0;
 }
 
+/* A range with no netmask can only serve an interface's own subnet. */
+static void
+check_ranges(const struct dhcpd *d)
+{
+	const struct dhcpd_range *rg;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	unsigned i, k;
+
+	for (i = 0; i < d->cfg.nranges; i++) {
+		rg = &d->cfg.ranges[i];
+		if (rg->mask)
+			continue;
+		for (k = 0; k < d->nifs; k++)
+			if ((htonl(rg->start) & d->ifs[k].mask) ==
+			    (d->ifs[k].addr & d->ifs[k].mask))
+				break;
+		if (k == d->nifs)
+			log_warn("range %s-%s is on no interface's subnet: give "
+			    "its netmask (--range START,END,MASK) to serve it "
+			    "through a relay", inet_ntop(AF_INET,
+			    &(uint32_t){ htonl(rg->start) }, a, sizeof(a)),
+			    inet_ntop(AF_INET, &(uint32_t){ htonl(rg->end) },
+			    b, sizeof(b)));
+	}
+}
+
 static int
 open_ifaces(struct dhcpd *d)
 {
@@ -360,6 +419,7 @@ open_ifaces(struct dhcpd *d)
 		log_info("listening on %s (%s/%s) port 67%s", ifc->name, a, m,
 		    d->cfg.proxy ? " and 4011, proxyDHCP" : "");
 	}
+	check_ranges(d);
 	return 0;
 }
 
@@ -515,7 +575,7 @@ main(int argc, char **argv)
 		    "server must know which link it serves\n");
 		return 2;
 	}
-	if (!d.cfg.proxy && d.cfg.range_start == 0 && d.cfg.nhosts == 0) {
+	if (!d.cfg.proxy && d.cfg.nranges == 0 && d.cfg.nhosts == 0) {
 		fprintf(stderr, "pxe-dhcpd: give --range or --host (or --proxy "
 		    "beside another DHCP server)\n");
 		return 2;

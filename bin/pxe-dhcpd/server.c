@@ -34,6 +34,8 @@ struct ctx {
 	char name[LEASE_NAMEMAX];	/* hostname the client sent, sanitised */
 	const struct dhcpd_host *host;
 	int64_t now;
+	int rix;			/* index of the client's range, or -1 */
+	uint32_t mask;			/* the client's subnet mask */
 };
 
 static const char *
@@ -233,6 +235,40 @@ add_boot(struct ctx *c, struct dhcp_reply *r)
 	return file;
 }
 
+/*
+ * The range that serves this client: the one on the relay's subnet when
+ * the request came through one (giaddr), else the one on the interface's
+ * subnet.  Sets c->rix (-1 for none) and c->mask.
+ */
+static void
+find_range(struct ctx *c)
+{
+	const struct dhcpd_config *cfg = &c->d->cfg;
+	uint32_t net = c->m->giaddr ? c->m->giaddr : c->ifc->addr;
+	uint32_t mask;
+	unsigned i;
+
+	for (i = 0; i < cfg->nranges; i++) {
+		mask = cfg->ranges[i].mask ? cfg->ranges[i].mask :
+		    c->ifc->mask;
+		if ((htonl(cfg->ranges[i].start) & mask) == (net & mask)) {
+			c->rix = (int)i;
+			c->mask = mask;
+			return;
+		}
+	}
+	c->rix = -1;
+	c->mask = c->ifc->mask;
+}
+
+static uint32_t
+lease_time(const struct ctx *c)
+{
+	if (c->rix >= 0 && c->d->cfg.ranges[c->rix].lease_time)
+		return c->d->cfg.ranges[c->rix].lease_time;
+	return c->d->cfg.lease_time;
+}
+
 /* Did the admin set option code with --option?  Then theirs is sent
  * instead of the default (e.g. renewal-time 58 and rebinding-time 59). */
 static bool
@@ -251,14 +287,17 @@ static void
 add_net_opts(struct ctx *c, struct dhcp_reply *r, bool lease)
 {
 	const struct dhcpd_config *cfg = &c->d->cfg;
-	uint32_t t = cfg->lease_time;
+	uint32_t t = lease_time(c);
+	uint32_t net = c->m->giaddr ? c->m->giaddr : c->ifc->addr;
 	unsigned i;
 
 	if (!user_sets(cfg, DHCP_OPT_SUBNET))
-		dhcp_reply_add_ip(r, DHCP_OPT_SUBNET, c->ifc->mask);
+		dhcp_reply_add_ip(r, DHCP_OPT_SUBNET, c->mask);
 	if (!user_sets(cfg, DHCP_OPT_BROADCAST))
-		dhcp_reply_add_ip(r, DHCP_OPT_BROADCAST, c->ifc->addr |
-		    ~c->ifc->mask);
+		dhcp_reply_add_ip(r, DHCP_OPT_BROADCAST, net | ~c->mask);
+	/* Behind a relay with no --router: the relay is the way out. */
+	if (c->m->giaddr && !cfg->router_set)
+		dhcp_reply_add_ip(r, DHCP_OPT_ROUTER, c->m->giaddr);
 	if (lease) {
 		dhcp_reply_add_u32(r, DHCP_OPT_LEASE, t);
 		if (!user_sets(cfg, DHCP_OPT_T1))
@@ -399,6 +438,7 @@ static int
 choose(struct ctx *c, uint32_t requested, uint32_t *addr)
 {
 	const struct dhcpd_config *cfg = &c->d->cfg;
+	const struct dhcpd_range *rg;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int e;
 
@@ -406,17 +446,23 @@ choose(struct ctx *c, uint32_t requested, uint32_t *addr)
 		*addr = c->host->addr;
 		return 0;
 	}
-	if (cfg->range_start == 0)
-		return -ENOSPC;
-	e = lease_pick(c->d->leases, &c->client, cfg->range_start,
-	    cfg->range_end, requested, c->now, reserved, c, addr);
+	if (c->rix < 0) {
+		c->d->c.ignored++;
+		log_info("no address range for %s on subnet %s (%s)", c->mac,
+		    ip_str(c->m->giaddr ? c->m->giaddr : c->ifc->addr, a),
+		    c->m->giaddr ? "relayed" : c->ifc->name);
+		return -ENOENT;
+	}
+	rg = &cfg->ranges[c->rix];
+	e = lease_pick(c->d->leases, &c->client, rg->start, rg->end,
+	    requested, c->now, reserved, c, addr);
 	if (e == -ENOSPC) {
 		c->d->c.full++;
-		if (!c->d->full_logged)
+		if (!c->d->full_logged[c->rix])
 			log_warn("DHCP pool %s-%s is full: %s gets no address",
-			    ip_str(htonl(cfg->range_start), a),
-			    ip_str(htonl(cfg->range_end), b), c->mac);
-		c->d->full_logged = true;
+			    ip_str(htonl(rg->start), a),
+			    ip_str(htonl(rg->end), b), c->mac);
+		c->d->full_logged[c->rix] = true;
 	}
 	return e;
 }
@@ -539,8 +585,8 @@ on_request(struct ctx *c)
 			return;
 		}
 	} else {
-		if (addr < c->d->cfg.range_start ||
-		    addr > c->d->cfg.range_end || reserved(c, addr)) {
+		if (c->rix < 0 || addr < c->d->cfg.ranges[c->rix].start ||
+		    addr > c->d->cfg.ranges[c->rix].end || reserved(c, addr)) {
 			nak(c, want, "address not in the pool");
 			return;
 		}
@@ -554,7 +600,7 @@ on_request(struct ctx *c)
 		l.addr = addr;
 		l.client = c->client;
 		snprintf(l.hostname, sizeof(l.hostname), "%s", c->name);
-		l.expires = c->now + c->d->cfg.lease_time;
+		l.expires = c->now + lease_time(c);
 		l.state = LEASE_BOUND;
 		if (lease_set(c->d->leases, &l) < 0) {
 			log_err("out of memory for the lease of %s", c->mac);
@@ -711,7 +757,8 @@ handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 {
 	static struct dhcp_msg m;
 	struct dhcpd *d = ifc->d;
-	struct ctx c = { d, ifc, port4011, &m, { 0 }, "", "", NULL, 0 };
+	struct ctx c = { d, ifc, port4011, &m, { 0 }, "", "", NULL, 0, -1,
+	    ifc->mask };
 	char who[INET_ADDRSTRLEN + 8];
 	int type;
 
@@ -727,6 +774,7 @@ handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 	}
 	c.now = (int64_t)time(NULL);
 	identify(&c);
+	find_range(&c);
 	type = dhcp_msg_type(&m);
 	if (type == -EBADMSG) {
 		drop(d, ifc, c.mac, "option 53 is not a message type");
