@@ -121,12 +121,14 @@ struct dhcpd {
 	uint64_t drop_log_at;
 	unsigned drop_log_n;
 	bool full_logged[DHCPD_MAX_RANGES];
+	char bootp_logged[64];		/* last BOOTP client told "no --host" */
+	int64_t bootp_logged_at;
 	int exit_code;
 };
 
 /* server.c */
 void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
-void dhcpd_log_counters(const struct dhcpd *d);
+void dhcpd_log_counters(struct dhcpd *d);
 
 #endif

@@ -47,10 +47,16 @@ ip_str(uint32_t a, char *buf)
 }
 
 void
-dhcpd_log_counters(const struct dhcpd *d)
+dhcpd_log_counters(struct dhcpd *d)
 {
 	const struct dhcpd_counters *c = &d->c;
 
+	/* Say how many drops this second's rate limit kept out of the log. */
+	if (d->drop_log_n > DROP_LOG_PER_SEC) {
+		log_warn("%u more malformed packets dropped",
+		    d->drop_log_n - DROP_LOG_PER_SEC);
+		d->drop_log_n = DROP_LOG_PER_SEC;
+	}
 	log_info("counters: received %llu, dropped %llu, offers %llu, acks "
 	    "%llu, naks %llu, releases %llu, declines %llu, informs %llu, "
 	    "ignored %llu, pool full %llu, lease syncs %llu (failed %llu), "
@@ -822,8 +828,16 @@ handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 			reply(&c, &r, false, NULL);
 		} else {
 			d->c.ignored++;
-			log_info("BOOTP(%s) %s: no --host for it", ifc->name,
-			    c.mac);
+			/* Once a minute per client: a flood of cookie-less
+			 * packets must not become a flood of log lines. */
+			if (strcmp(d->bootp_logged, c.mac) != 0 ||
+			    c.now - d->bootp_logged_at >= 60) {
+				log_info("BOOTP(%s) %s: no --host for it",
+				    ifc->name, c.mac);
+				snprintf(d->bootp_logged,
+				    sizeof(d->bootp_logged), "%s", c.mac);
+				d->bootp_logged_at = c.now;
+			}
 		}
 		break;
 	default:

@@ -3,7 +3,8 @@
 # as captured from a laptop (tests/tools/dhcpc) gets the BIOS boot file,
 # x64 UEFI (arch 7 and 9) the UEFI one, a chainloaded iPXE its script, a
 # plain client no boot file; a relayed request is answered through giaddr;
-# a REQUEST for another server is noticed; and --proxy answers PXE clients
+# a REQUEST for another server is noticed; pxelinux's options 209/210 go
+# to clients that ask for them; and --proxy answers PXE clients
 # only, on 67 and on 4011, without an address.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -98,6 +99,20 @@ expect_log "another DHCP server is active on $VS: 10\\.66\\.0\\.254" "other-serv
 Q="REQUEST for an address outside the pool"
 ask -a 0 -m 20:6a:8a:0f:74:84 -t request -r 10.66.0.200 || fail "$Q"
 has "DHCPNAK from 10.66.0.1"
+stop_dhcpd
+
+# pxelinux's options 209 (config file) and 210 (path prefix): sent only to
+# a client that asks for them in option 55, as pxelinux does.
+start_dhcpd --range 10.66.0.100,10.66.0.150 --boot bios=boot/pxelinux.0 \
+    --pxelinux-config pxelinux.cfg/lab --pxelinux-prefix boot/
+Q="DISCOVER asking for 209 and 210"
+ask -a 0 -m 20:6a:8a:0f:74:86 -P 209,210 || fail "$Q: $(cat "$T/r")"
+has 'file "boot/pxelinux.0"'
+grep -q '^option 209 .*"pxelinux.cfg/lab"' "$T/r" || fail "$Q: no option 209: $(cat "$T/r")"
+grep -q '^option 210 .*"boot/"' "$T/r" || fail "$Q: no option 210: $(cat "$T/r")"
+Q="DISCOVER not asking for them"
+ask -a 0 -m 20:6a:8a:0f:74:87 || fail "$Q: $(cat "$T/r")"
+grep -q '^option 2\(09\|10\) ' "$T/r" && fail "$Q: got 209/210 unasked: $(cat "$T/r")"
 stop_dhcpd
 
 # proxyDHCP: PXE clients only, no address.

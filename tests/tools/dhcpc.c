@@ -11,8 +11,16 @@
  *   file "pxelinux.0"
  *   option 67 bootfile-name "pxelinux.0"
  *
+ * With -F N it first sends N malformed variants of its request (seeded, so
+ * every run sends the same bytes): truncated headers and options, an
+ * option length running past the end, an overload (52) whose file and
+ * sname areas point at each other, no end option, a wrong magic cookie,
+ * random option bytes; then the real request, whose reply proves the
+ * server survived.
+ *
  * usage: dhcpc -i IFACE [-a ARCH] [-x] [-n] [-m MAC] [-t TYPE] [-r IP]
- *              [-S IP] [-g GIADDR -s SERVER] [-p PORT] [-w MS]
+ *              [-S IP] [-g GIADDR -s SERVER] [-p PORT] [-w MS] [-F N]
+ *              [-P CODE,CODE...]  (more codes in option 55)
  * Exit: 0 a reply came, 1 none, 2 usage.
  */
 #include <arpa/inet.h>
@@ -32,7 +40,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dhcpc -i IFACE [-a ARCH] [-x (iPXE)] [-n (not "
 	    "PXE)] [-m MAC] [-t discover|request|inform] [-r IP] [-S IP] "
-	    "[-g GIADDR -s SERVER] [-p PORT] [-w MS]\n");
+	    "[-g GIADDR -s SERVER] [-p PORT] [-w MS] [-F N] [-P CODE,...]\n");
 	exit(2);
 }
 
@@ -48,6 +56,87 @@ parse_mac(const char *s, uint8_t *mac)
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)v[i];
 	return 0;
+}
+
+#define OPTS_AT	240	/* after the fixed header and the magic cookie */
+
+/* Where the end option (255) is, or len when there is none. */
+static size_t
+find_end(const uint8_t *b, size_t len)
+{
+	size_t p = OPTS_AT;
+
+	while (p < len && b[p] != 255)
+		p += b[p] == 0 ? 1 : (size_t)2 + (p + 1 < len ? b[p + 1] : 0);
+	return p < len ? p : len;
+}
+
+/* Send n malformed variants of pkt to to. */
+static void
+flood(int fd, const struct sockaddr_in *to, const uint8_t *pkt, size_t len,
+    long n)
+{
+	uint8_t b[1500];
+	size_t l, e, k;
+	long i;
+
+	srandom(1);
+	e = find_end(pkt, len);
+	for (i = 0; i < n; i++) {
+		memcpy(b, pkt, len);
+		l = len;
+		switch (i % 8) {
+		case 0:		/* truncated in the fixed header */
+			l = (size_t)random() % OPTS_AT;
+			break;
+		case 1:		/* truncated in the options */
+			l = OPTS_AT + (size_t)random() % (e - OPTS_AT);
+			break;
+		case 2:		/* first option's length runs past the end */
+			b[OPTS_AT + 1] = 255;
+			l = OPTS_AT + 2 + (size_t)random() % 40;
+			break;
+		case 3:		/* overload both areas, each naming the other */
+			b[e] = 52;
+			b[e + 1] = 1;
+			b[e + 2] = 3;
+			b[e + 3] = 255;
+			for (k = 0; k + 3 <= 128; k += 3) {
+				b[108 + k] = 52;	/* file */
+				b[108 + k + 1] = 1;
+				b[108 + k + 2] = 3;
+			}
+			for (k = 0; k + 3 <= 64; k += 3) {
+				b[44 + k] = 52;		/* sname */
+				b[44 + k + 1] = 1;
+				b[44 + k + 2] = (uint8_t)(1 + random() % 3);
+			}
+			l = e + 4;
+			break;
+		case 4:		/* no end option */
+			l = e;
+			break;
+		case 5:		/* wrong magic cookie */
+			b[236] ^= (uint8_t)(1 + random() % 255);
+			break;
+		case 6:		/* random option bytes */
+			for (k = OPTS_AT; k < e; k++)
+				b[k] = (uint8_t)random();
+			break;
+		case 7:		/* a bad hardware length and a tiny packet */
+			b[2] = (uint8_t)(17 + random() % 239);
+			l = OPTS_AT + 3;
+			b[OPTS_AT] = 53;
+			b[OPTS_AT + 1] = 1;
+			b[OPTS_AT + 2] = 1;
+			break;
+		}
+		if (sendto(fd, b, l, 0, (const struct sockaddr *)to,
+		    sizeof(*to)) < 0 && errno != ENOBUFS && errno != EAGAIN)
+			perror("dhcpc: sendto (flood)");
+		if (i % 64 == 63)
+			usleep(1000);	/* bounded rate: ~64 per ms at most */
+	}
 }
 
 int
@@ -66,6 +155,10 @@ main(int argc, char **argv)
 	struct sockaddr_in to, me, from;
 	socklen_t flen;
 	int arch = 0, ch, fd, on = 1, port = 0, wait_ms = 3000, i;
+	long nflood = 0;
+	uint8_t prlx[64 + sizeof(prl)];
+	size_t nprl = sizeof(prl);
+	char *tok, *save;
 	bool pxe = true, ipxe = false;
 	char vc[64], text[1024], nb[16];
 	struct pollfd pfd;
@@ -73,7 +166,7 @@ main(int argc, char **argv)
 	size_t len;
 	const uint8_t *v;
 
-	while ((ch = getopt(argc, argv, "i:a:xnm:t:r:S:g:s:p:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "i:a:xnm:t:r:S:g:s:p:w:F:P:")) != -1) {
 		switch (ch) {
 		case 'i': iface = optarg; break;
 		case 'a': arch = atoi(optarg); break;
@@ -87,6 +180,14 @@ main(int argc, char **argv)
 		case 's': inet_pton(AF_INET, optarg, &server); break;
 		case 'p': port = atoi(optarg); break;
 		case 'w': wait_ms = atoi(optarg); break;
+		case 'F': nflood = atol(optarg); break;
+		case 'P':
+			if (nprl == sizeof(prl))
+				memcpy(prlx, prl, sizeof(prl));
+			for (tok = strtok_r(optarg, ",", &save); tok != NULL &&
+			    nprl < sizeof(prlx); tok = strtok_r(NULL, ",", &save))
+				prlx[nprl++] = (uint8_t)atoi(tok);
+			break;
 		default: usage();
 		}
 	}
@@ -106,7 +207,8 @@ main(int argc, char **argv)
 		dhcp_reply_add_ip(&q, DHCP_OPT_SERVERID, sid);
 	if (reqip)
 		dhcp_reply_add_ip(&q, DHCP_OPT_REQADDR, reqip);
-	dhcp_reply_add(&q, DHCP_OPT_PRL, prl, sizeof(prl));
+	dhcp_reply_add(&q, DHCP_OPT_PRL, nprl > sizeof(prl) ? prlx : prl,
+	    nprl);
 	dhcp_reply_add(&q, DHCP_OPT_MAXSIZE, "\x04\xec", 2);
 	if (pxe) {
 		dhcp_reply_add(&q, DHCP_OPT_UUID, guid, sizeof(guid));
@@ -142,6 +244,10 @@ main(int argc, char **argv)
 	to.sin_family = AF_INET;
 	to.sin_port = htons(port == 4011 ? 4011 : 67);
 	to.sin_addr.s_addr = server ? server : INADDR_BROADCAST;
+	if (nflood > 0) {
+		flood(fd, &to, pkt, (size_t)n, nflood);
+		usleep(200000);
+	}
 	if (sendto(fd, pkt, (size_t)n, 0, (struct sockaddr *)&to,
 	    sizeof(to)) < 0) {
 		perror("dhcpc: sendto");
