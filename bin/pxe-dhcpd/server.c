@@ -140,13 +140,33 @@ identify(struct ctx *c)
 
 /* ---- PXE boot information ---- */
 
-/* Rule arch r matches client arch a: 7 and 9 are both x64 UEFI. */
+/* The PXE arch an HTTP boot arch (RFC 4578 as IANA extends it) is the
+ * HTTP form of: 15 ia32, 16 x64, 18 arm32, 19 arm64. */
+static int
+http_base_arch(int a)
+{
+	switch (a) {
+	case 15: return 6;
+	case 16: return 7;
+	case 18: return 10;
+	case 19: return 11;
+	default: return a;
+	}
+}
+
+/*
+ * Rule arch r matches client arch a: 7 and 9 are both x64 UEFI, and an
+ * HTTP boot client (16, x64 UEFI HTTP) matches the rule for its base arch
+ * (efi-x64), so --http-boot efi-x64=URL serves the machines it names.
+ */
 static bool
 arch_match(int r, int a)
 {
-	if (r < 0 || r == a)
+	int b = http_base_arch(a);
+
+	if (r < 0 || r == a || r == b)
 		return true;
-	return (r == 7 || r == 9) && (a == 7 || a == 9);
+	return (r == 7 || r == 9) && (b == 7 || b == 9);
 }
 
 static const char *

@@ -21,6 +21,9 @@
  * usage: dhcpc -i IFACE [-a ARCH] [-x] [-n] [-m MAC] [-t TYPE] [-r IP]
  *              [-S IP] [-g GIADDR -s SERVER] [-p PORT] [-w MS] [-F N]
  *              [-P CODE,CODE...]  (more codes in option 55)
+ *              [-c CLIENTID] (option 61, hex bytes) [-H] (HTTPClient)
+ *              [-B] (BOOTP: no magic cookie, no options)
+ * TYPE: discover, request, inform, decline (of -r IP), release (of -r IP)
  * Exit: 0 a reply came, 1 none, 2 usage.
  */
 #include <arpa/inet.h>
@@ -40,7 +43,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dhcpc -i IFACE [-a ARCH] [-x (iPXE)] [-n (not "
 	    "PXE)] [-m MAC] [-t discover|request|inform] [-r IP] [-S IP] "
-	    "[-g GIADDR -s SERVER] [-p PORT] [-w MS] [-F N] [-P CODE,...]\n");
+	    "[-g GIADDR -s SERVER] [-p PORT] [-w MS] [-F N] [-P CODE,...] [-c HEX] [-H] [-B]\n");
 	exit(2);
 }
 
@@ -159,14 +162,18 @@ main(int argc, char **argv)
 	uint8_t prlx[64 + sizeof(prl)];
 	size_t nprl = sizeof(prl);
 	char *tok, *save;
-	bool pxe = true, ipxe = false;
+	bool pxe = true, ipxe = false, http = false, bootp = false;
+	uint8_t cid[64];
+	size_t ncid = 0;
+	unsigned hb;
+	const char *hp;
 	char vc[64], text[1024], nb[16];
 	struct pollfd pfd;
 	ssize_t n;
 	size_t len;
 	const uint8_t *v;
 
-	while ((ch = getopt(argc, argv, "i:a:xnm:t:r:S:g:s:p:w:F:P:")) != -1) {
+	while ((ch = getopt(argc, argv, "i:a:xnm:t:r:S:g:s:p:w:F:P:c:HB")) != -1) {
 		switch (ch) {
 		case 'i': iface = optarg; break;
 		case 'a': arch = atoi(optarg); break;
@@ -181,6 +188,20 @@ main(int argc, char **argv)
 		case 'p': port = atoi(optarg); break;
 		case 'w': wait_ms = atoi(optarg); break;
 		case 'F': nflood = atol(optarg); break;
+		case 'H': http = true; break;
+		case 'B': bootp = true; break;
+		case 'c':
+			for (hp = optarg; *hp && ncid < sizeof(cid); ) {
+				if (*hp == ':') {
+					hp++;
+					continue;
+				}
+				if (sscanf(hp, "%2x", &hb) != 1)
+					usage();
+				cid[ncid++] = (uint8_t)hb;
+				hp += hp[1] && hp[1] != ':' ? 2 : 1;
+			}
+			break;
 		case 'P':
 			if (nprl == sizeof(prl))
 				memcpy(prlx, prl, sizeof(prl));
@@ -202,7 +223,14 @@ main(int argc, char **argv)
 	memcpy(q.chaddr, mac, 6);
 	dhcp_reply_add_u8(&q, DHCP_OPT_MSGTYPE, strcmp(type, "request") == 0 ?
 	    DHCPREQUEST : strcmp(type, "inform") == 0 ? DHCPINFORM :
-	    DHCPDISCOVER);
+	    strcmp(type, "decline") == 0 ? DHCPDECLINE :
+	    strcmp(type, "release") == 0 ? DHCPRELEASE : DHCPDISCOVER);
+	if (strcmp(type, "release") == 0 || strcmp(type, "inform") == 0) {
+		q.ciaddr = reqip;	/* RFC 2131: ciaddr, never option 50 */
+		reqip = 0;
+	}
+	if (ncid)
+		dhcp_reply_add(&q, DHCP_OPT_CLIENTID, cid, ncid);
 	if (sid)
 		dhcp_reply_add_ip(&q, DHCP_OPT_SERVERID, sid);
 	if (reqip)
@@ -215,14 +243,20 @@ main(int argc, char **argv)
 		dhcp_reply_add(&q, DHCP_OPT_ARCH, (uint8_t[]){
 		    (uint8_t)(arch >> 8), (uint8_t)arch }, 2);
 		dhcp_reply_add(&q, DHCP_OPT_NDI, "\x01\x02\x01", 3);
-		snprintf(vc, sizeof(vc), "PXEClient:Arch:%05d:UNDI:002001",
-		    arch);
+		snprintf(vc, sizeof(vc), "%s:Arch:%05d:UNDI:%s",
+		    http ? "HTTPClient" : "PXEClient", arch,
+		    http ? "003001" : "002001");
 		dhcp_reply_add_str(&q, DHCP_OPT_VCLASS, vc);
 	}
 	if (ipxe)
 		dhcp_reply_add_str(&q, DHCP_OPT_USERCLASS, "iPXE");
 	if ((n = dhcp_reply_build(&q, pkt, sizeof(pkt), 548)) < 0)
 		return 2;
+	if (bootp) {
+		/* RFC 951: a 64-byte vendor area with no cookie. */
+		memset(pkt + 236, 0, 64);
+		n = 300;
+	}
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
