@@ -56,6 +56,8 @@ struct xfer {
 	uint64_t timeout_ms;
 	unsigned tries;		/* retransmissions since the last progress */
 	bool heard;		/* the client answered at least once */
+	uint64_t heard_ms;	/* loop time it last did (or the request) */
+	uint64_t req_hash;	/* xfer_hash of the request */
 	uint64_t t0_ns;
 	unsigned retransmits;
 
@@ -257,10 +259,29 @@ xfer_find(struct tftpd *d, const struct sockaddr *peer)
 	return NULL;
 }
 
-bool
-xfer_fresh(const struct xfer *xf)
+uint64_t
+xfer_hash(const void *pkt, size_t len)
 {
-	return !xf->heard;
+	const uint8_t *p = pkt;
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+bool
+xfer_repeat(const struct xfer *xf, uint64_t hash)
+{
+	uint64_t quiet = pxe_loop_now(xf->d->loop) - xf->heard_ms;
+	uint64_t interval = xf->timeout_ms > 1000 ? xf->timeout_ms : 1000;
+
+	if (hash != xf->req_hash)
+		return false;
+	return !xf->heard || quiet < interval;
 }
 
 /* The completion line: size, time, rate and the negotiated shape. */
@@ -671,6 +692,7 @@ handle(struct xfer *xf, const uint8_t *pkt, size_t len)
 		return;
 	}
 	xf->heard = true;
+	xf->heard_ms = pxe_loop_now(xf->d->loop);
 	if (!xf->write && op == TFTP_ACK &&
 	    tftp_parse_ack(pkt, len, &w, &next) == 0) {
 		read_ack(xf, w, next);
@@ -890,6 +912,8 @@ xfer_new(struct tftpd *d, const struct xfer_request *xr)
 	xf->write = xr->req->opcode == TFTP_WRQ;
 	xf->mode = xr->req->mode;
 	xf->t0_ns = pxe_now_ns();
+	xf->heard_ms = pxe_loop_now(d->loop);
+	xf->req_hash = xr->hash;
 	xf->next = d->xfers;
 	if (d->xfers)
 		d->xfers->prev = xf;
