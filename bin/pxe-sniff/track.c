@@ -125,6 +125,59 @@ add_server(struct client *c, uint32_t sid, bool boot)
 
 /* ---- DHCP ---- */
 
+/* PXE 2.1's sub-options of option 43, in words. */
+static const struct {
+	uint8_t code;
+	const char *name;
+} pxe_subopts[] = {
+	{ 1, "PXE_MTFTP_IP" }, { 2, "PXE_MTFTP_CPORT" },
+	{ 3, "PXE_MTFTP_SPORT" }, { 4, "PXE_MTFTP_TMOUT" },
+	{ 5, "PXE_MTFTP_DELAY" }, { 6, "PXE_DISCOVERY_CONTROL" },
+	{ 7, "DISCOVERY_MCAST_ADDR" }, { 8, "PXE_BOOT_SERVERS" },
+	{ 9, "PXE_BOOT_MENU" }, { 10, "PXE_MENU_PROMPT" },
+	{ 11, "PXE_MCAST_ADDRS_ALLOC" }, { 12, "PXE_CREDENTIAL_TYPES" },
+	{ 71, "PXE_BOOT_ITEM" },
+};
+
+static void
+dump_pxe_vendor(struct sniff *s, const uint8_t *v, size_t len)
+{
+	size_t i = 0, k, l;
+	const char *name;
+
+	while (i < len && v[i] != 255) {
+		if (v[i] == 0) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || i + 2 + v[i + 1] > len) {
+			fprintf(s->out, "              (sub-option %u runs past "
+			    "the end)\n", v[i]);
+			return;
+		}
+		l = v[i + 1];
+		name = "unknown";
+		for (k = 0; k < sizeof(pxe_subopts) / sizeof(pxe_subopts[0]); k++)
+			if (pxe_subopts[k].code == v[i])
+				name = pxe_subopts[k].name;
+		fprintf(s->out, "              %u %s (%zu):", v[i], name, l);
+		if (v[i] == 6 && l == 1)
+			fprintf(s->out, " %u%s%s%s%s\n", v[i + 2],
+			    v[i + 2] & 1 ? " no-broadcast-discovery" : "",
+			    v[i + 2] & 2 ? " no-multicast-discovery" : "",
+			    v[i + 2] & 4 ? " only-listed-servers" : "",
+			    v[i + 2] & 8 ? " boot-file-from-DHCP (no discovery)" :
+			    "");
+		else {
+			for (k = 0; k < l; k++)
+				fprintf(s->out, "%s%02x", k ? ":" : " ",
+				    v[i + 2 + k]);
+			fputc('\n', s->out);
+		}
+		i += 2 + l;
+	}
+}
+
 /* -v: every field and option, the way libpxe's table prints them. */
 static void
 dump_dhcp(struct sniff *s, const struct dhcp_msg *m)
@@ -158,6 +211,8 @@ dump_dhcp(struct sniff *s, const struct dhcp_msg *m)
 		fprintf(s->out, "            option %u %s (%zu): %s\n",
 		    m->order[i], dhcp_opt_name(m->order[i], name, sizeof(name)),
 		    len, text);
+		if (m->order[i] == DHCP_OPT_VENDOR && dhcp_is_pxeclient(m))
+			dump_pxe_vendor(s, v, len);
 	}
 }
 
