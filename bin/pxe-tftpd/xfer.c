@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "libpxe/log.h"
+#include "libpxe/pxelinux.h"
 #include "tftpd.h"
 
 #define SLOT_BUDGET	(64 * 1024)	/* read-ahead bytes per transfer */
@@ -777,6 +778,7 @@ static void
 refuse(struct tftpd *d, struct xfer *xf, int err, const char *name,
     size_t nlen)
 {
+	enum pxelinux_step step;
 	char esc[160];
 
 	pxe_log_escape(esc, sizeof(esc), name, nlen);
@@ -784,7 +786,14 @@ refuse(struct tftpd *d, struct xfer *xf, int err, const char *name,
 	case -ENOENT:
 		d->c.notfound++;
 		send_error(xf, TFTP_ENOTFOUND, NULL);
-		log_info("file %s not found for %s", xf->path, xf->peerstr);
+		step = pxelinux_classify(esc, NULL);
+		if (step != PXELINUX_NOT_CONFIG)
+			log_info("file %s not found for %s (pxelinux's config "
+			    "search, %s step: normal)", xf->path, xf->peerstr,
+			    pxelinux_step_name(step));
+		else
+			log_info("file %s not found for %s", xf->path,
+			    xf->peerstr);
 		return;
 	case -EEXIST:
 		d->c.exists++;
