@@ -45,7 +45,7 @@ static const struct pxe_opt options[] = {
 	{ "bypass-checks", 0, NULL, O_BYPASS, "set the Windows 11 LabConfig keys (TPM, Secure Boot, RAM)" },
 	{ "overlay", 'O', "DIR", O_OVERLAY, "add the files of DIR to the image root" },
 	{ "arch", 'a', "ARCH", O_ARCH, "x86, x64 or arm64: refuse a boot.wim of another" },
-	{ "volume-id", 'V', "ID", O_VOLID, "ISO volume id (default Microsoft Windows PE (ARCH))" },
+	{ "volume-id", 0, "ID", O_VOLID, "ISO volume id (default Microsoft Windows PE (ARCH))" },
 	{ "force", 'f', NULL, O_FORCE, "replace existing outputs" },
 	{ "quiet", 'q', NULL, O_QUIET, "print only errors, no progress" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "say what is done, step by step" },
