@@ -244,7 +244,7 @@ write_opts(struct mkwinpe *m)
 	iso_write_opts_set_joliet(o, 1);
 	iso_write_opts_set_rockridge(o, 0);
 	iso_write_opts_set_omit_version_numbers(o, 1);
-	iso_write_opts_set_no_force_dots(o, 1);
+	iso_write_opts_set_no_force_dots(o, 3);	/* ISO9660 and Joliet */
 	iso_write_opts_set_always_gmt(o, 1);
 	/* The volume id as given ("Microsoft Windows PE (x64)"). */
 	iso_write_opts_set_relaxed_vol_atts(o, 1);
@@ -256,16 +256,20 @@ static int
 pump(struct mkwinpe *m, struct burn_source *bs, int fd)
 {
 	uint8_t *buf;
-	uint64_t done = 0;
+	uint64_t done = 0, total;
 	ssize_t w;
-	int n, off, r = 0;
+	int n = 0, off, r = 0;
 
 	if ((buf = malloc(BUFSZ)) == NULL) {
 		fail(m, "out of memory");
 		return 1;
 	}
-	progress_start(m, "writing the ISO", (uint64_t)bs->get_size(bs));
-	while ((n = bs->read_xt(bs, buf, BUFSZ)) > 0) {
+	total = (uint64_t)bs->get_size(bs);
+	progress_start(m, "writing the ISO", total);
+	/* read_xt gives a whole buffer or nothing: the last read must ask
+	 * for exactly what is left. */
+	while (done < total && (n = bs->read_xt(bs, buf, total - done <
+	    BUFSZ ? (int)(total - done) : (int)BUFSZ)) > 0) {
 		for (off = 0; off < n; off += (int)w) {
 			w = write(fd, buf + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
@@ -286,7 +290,7 @@ pump(struct mkwinpe *m, struct burn_source *bs, int fd)
 			break;
 		}
 	}
-	if (r == 0 && n < 0)
+	if (r == 0 && (n < 0 || done < total))
 		r = -1;		/* the generator failed: the caller says why */
 	if (r != 0)
 		bs->cancel(bs);

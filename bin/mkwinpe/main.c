@@ -186,27 +186,33 @@ check_input(struct mkwinpe *m, const char *opt, const char *path,
 	return err ? 1 : 0;
 }
 
-/* Make path and its parents as directories (mode 0755). */
+/* Make path and its parents as directories (mode 0755), remembering the
+ * new ones so that a failed run can remove them again. */
 static int
 mkdir_p(struct mkwinpe *m, const char *path)
 {
-	char buf[PATH_MAX], *p;
+	char buf[PATH_MAX];
+	size_t i, len;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
+	len = strlen(buf);
+	for (i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			goto bad;
-		*p = '/';
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) == 0) {
+			if (m->nmade < sizeof(m->made_dirs) /
+			    sizeof(m->made_dirs[0]))
+				m->made_dirs[m->nmade++] = strdup(buf);
+		} else if (errno != EEXIST) {
+			fail(m, "cannot make the directory '%s': %s", buf,
+			    strerror(errno));
+			return 1;
+		}
+		if (i < len)
+			buf[i] = '/';
 	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		goto bad;
 	return 0;
-bad:
-	fail(m, "cannot make the directory '%s': %s", buf, strerror(errno));
-	return 1;
 }
 
 /* The directory a scratch copy of boot.wim goes to: beside an output. */
@@ -491,7 +497,7 @@ run(struct mkwinpe *m)
 }
 
 static void
-cleanup(struct mkwinpe *m)
+cleanup(struct mkwinpe *m, bool failed)
 {
 	unsigned i;
 
@@ -503,6 +509,11 @@ cleanup(struct mkwinpe *m)
 	out_abort(&m->out_iso);
 	for (i = 0; i < m->ntftp; i++)
 		out_abort(&m->tftp[i]);
+	for (i = m->nmade; i-- > 0;) {
+		if (failed)
+			rmdir(m->made_dirs[i]);	/* only if still empty */
+		free(m->made_dirs[i]);
+	}
 	for (i = 0; i < m->nmemfd; i++)
 		close(m->memfd[i]);
 	source_close(&m->src);
@@ -572,7 +583,7 @@ main(int argc, char **argv)
 	wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
 	r = run(&m);
 	interrupted(&m);
-	cleanup(&m);
+	cleanup(&m, r != 0 || m.signo);
 	wimlib_global_cleanup();
 	if (r != 0 || m.signo) {
 		log_err("%s", m.err[0] ? m.err : "failed");

@@ -108,8 +108,10 @@ struct mkwinpe {
 	unsigned nmemfd;
 	/* outputs */
 	struct out_file out_iso, out_wim, wim_tmp;
-	struct out_file tftp[8];
+	struct out_file tftp[12];
 	unsigned ntftp;
+	char *made_dirs[16];		/* made for outputs: removed on failure */
+	unsigned nmade;
 	/* progress */
 	const char *phase;
 	uint64_t done, total;

@@ -16,6 +16,7 @@
 # and Windows/System32/winpeshl.ini.  Both have Windows/System32/kernel32.dll
 # with an x86-64 PE header, so wimlib records the architecture.
 # Environment: BOOTWIM_MB (default 1) of random data shared by both images;
+# ISOS (default "bridge udfonly"): the images to make;
 # WIM_COMPRESS (default LZX, as Microsoft's); ISOHIDE (default
 # $PXE_TESTTOOLS/isohide).  Both ISOs have the El Torito entries of the
 # real ones: BIOS etfsboot.com (8 sectors loaded) and UEFI efisys.bin.
@@ -24,6 +25,7 @@ set -eu
 dir=$1
 : "${BOOTWIM_MB:=1}"
 : "${WIM_COMPRESS:=LZX}"
+: "${ISOS:=bridge udfonly}"
 : "${ISOHIDE:=${PXE_TESTTOOLS:-}/isohide}"
 for tool in wimlib-imagex genisoimage mkfs.fat mmd mcopy; do
 	command -v "$tool" >/dev/null 2>&1 || {
@@ -105,10 +107,16 @@ MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi/microsoft/boot/efisys.bin" \
     "$t/efi/boot/bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
 
 # The images: BIOS etfsboot.com (8 sectors loaded) and UEFI efisys.bin.
-genisoimage -quiet -udf -J -joliet-long -iso-level 3 -V CCCOMA_X64FRE_EN-US_DV9 \
-    -b boot/etfsboot.com -no-emul-boot -boot-load-size 8 \
-    -hide boot.catalog -hide-joliet boot.catalog \
-    -eltorito-alt-boot -e efi/microsoft/boot/efisys.bin -no-emul-boot \
-    -o "$dir/bridge.iso" "$t"
-cp "$dir/bridge.iso" "$dir/udfonly.iso"
-"$ISOHIDE" "$dir/udfonly.iso" README.TXT
+mkiso() {
+	genisoimage -quiet -udf -J -joliet-long -iso-level 3 \
+	    -V CCCOMA_X64FRE_EN-US_DV9 \
+	    -b boot/etfsboot.com -no-emul-boot -boot-load-size 8 \
+	    -hide boot.catalog -hide-joliet boot.catalog \
+	    -eltorito-alt-boot -e efi/microsoft/boot/efisys.bin -no-emul-boot \
+	    -o "$1" "$t"
+}
+for iso in $ISOS; do
+	mkiso "$dir/$iso.iso"
+	[ "$iso" = udfonly ] && "$ISOHIDE" "$dir/udfonly.iso" README.TXT
+done
+exit 0
