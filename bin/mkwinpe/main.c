@@ -235,6 +235,19 @@ output_dir(const struct mkwinpe_config *c, char *dir, size_t cap)
 		snprintf(dir, cap, "%.*s", (int)(slash - p), p);
 }
 
+static bool
+can_insert(const char *dir)
+{
+	bool ok;
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return false;
+	ok = iso_can_insert(fd);
+	close(fd);
+	return ok;
+}
+
 /* Free space: everything goes beside the outputs, estimated up front. */
 static int
 check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
@@ -273,9 +286,11 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 		only.out_iso = m->cfg.out_iso;
 		output_dir(&only, d_iso, sizeof(d_iso));
 		dirs[n] = d_iso;
-		/* The ISO, and boot.wim written beside it first. */
+		/* The ISO, and boot.wim written beside it first unless it
+		 * can be moved into the ISO in place. */
 		needs[n++] = iso_estimate(m) + wim +
-		    (m->cfg.out_wim || m->cfg.out_tftp ? 0 : wim);
+		    (m->cfg.out_wim || m->cfg.out_tftp ||
+		    can_insert(d_iso) ? 0 : wim);
 	}
 	for (i = 0; i < n; i++) {
 		if (stat(dirs[i], &sb) < 0) {
@@ -386,6 +401,22 @@ write_boot_wim(struct mkwinpe *m)
 	else if (t)
 		m->wim_fd = t->fd;
 	else {
+		/* Only the ISO holds boot.wim: in place if the filesystem
+		 * can, else through a scratch file beside it. */
+		r = iso_write_in_place(m, m->out_iso.fd);
+		if (r == 0) {
+			m->iso_done = true;
+			return 0;
+		}
+		if (r == 1)
+			return 1;
+		if (r == 3) {
+			/* boot.wim is in the ISO's file: it becomes the
+			 * scratch, and the ISO gets a new file. */
+			m->wim_tmp = m->out_iso;
+			m->wim_fd = m->wim_tmp.fd;
+			return out_create(m, &m->out_iso, m->cfg.out_iso);
+		}
 		output_dir(&m->cfg, dir, sizeof(dir));
 		if (out_scratch(m, &m->wim_tmp, dir, NULL) != 0)
 			return 1;
@@ -478,7 +509,8 @@ run(struct mkwinpe *m)
 		    "Microsoft Windows PE (%.8s)", m->arch);
 	if (wim_edit(m) != 0 || write_boot_wim(m) != 0 ||
 	    (m->cfg.out_tftp && write_tftp(m) != 0) ||
-	    (m->cfg.out_iso && iso_write(m, m->out_iso.fd) != 0))
+	    (m->cfg.out_iso && !m->iso_done &&
+	    iso_write(m, m->out_iso.fd) != 0))
 		return 1;
 	if (interrupted(m))
 		return 1;

@@ -108,6 +108,7 @@ struct mkwinpe {
 	unsigned nmemfd;
 	/* outputs */
 	struct out_file out_iso, out_wim, wim_tmp;
+	bool iso_done;			/* written with boot.wim in place */
 	struct out_file tftp[12];
 	unsigned ntftp;
 	char *made_dirs[16];		/* made for outputs: removed on failure */
@@ -150,6 +151,14 @@ void wim_close(struct mkwinpe *m);
 
 /* iso.c */
 int iso_write(struct mkwinpe *m, int fd);
+/*
+ * Write boot.wim (m->wim, still open) and the ISO around it into fd with no
+ * scratch copy.  0 done; 1 failed; 2 not possible here (nothing written
+ * yet); 3 not possible, but boot.wim is written in fd (m->wim_size bytes).
+ */
+int iso_write_in_place(struct mkwinpe *m, int fd);
+/* Can the filesystem of dirfd insert ranges (ext4, xfs)? */
+bool iso_can_insert(int dirfd);
 uint64_t iso_estimate(struct mkwinpe *m);
 
 /* output.c */

@@ -15,7 +15,7 @@
 # Windows Setup (x64)" (the boot image) adds setup.exe, sources/setup.exe
 # and Windows/System32/winpeshl.ini.  Both have Windows/System32/kernel32.dll
 # with an x86-64 PE header, so wimlib records the architecture.
-# Environment: BOOTWIM_MB (default 1) of random data shared by both images;
+# Environment: BOOTWIM_MB (default 1) of data shared by both images;
 # ISOS (default "bridge udfonly"): the images to make;
 # WIM_COMPRESS (default LZX, as Microsoft's); ISOHIDE (default
 # $PXE_TESTTOOLS/isohide).  Both ISOs have the El Torito entries of the
@@ -64,7 +64,11 @@ for f in cmd.exe wpeinit.exe drvload.exe winpeshl.exe net.exe reg.exe; do
 	rnd "$pe/Windows/System32/$f" 3000
 done
 rnd "$pe/Windows/System32/config/SYSTEM" 8192
-rnd "$pe/Windows/System32/big.dat" $((BOOTWIM_MB * 1024 * 1024))
+# The bulk: compressible like real binaries (base64 of random bytes packs
+# to about 3/4), so that wimlib keeps it compressed and copies it raw, as
+# it does a real boot.wim, instead of storing it and recompressing it.
+head -c $((BOOTWIM_MB * 786432)) /dev/urandom | base64 -w 0 \
+    > "$pe/Windows/System32/big.dat"
 # Image 2: Windows Setup, the boot image.
 cp -a "$pe" "$setup"
 rnd "$setup/setup.exe" 5000

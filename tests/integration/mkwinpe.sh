@@ -195,6 +195,32 @@ same "$F/overlay/Tools/tool.exe" "$T/x/tool.exe" "overlay"
 rm -rf "$O/pe.iso" "$O/tftp" "$T/pe"
 say "ok: --iso and --tftp-dir with the generated start script"
 
+# --- an ISO where the filesystem cannot insert ranges (tmpfs): boot.wim
+# goes through a scratch file, which is gone at the end.
+if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	shm=$(mktemp -d /dev/shm/pxekit-mkwinpe.XXXXXX) || fail "mktemp in /dev/shm"
+	CLEANUP="rm -rf '$shm'"
+	run 0 -v --iso "$shm/pe.iso" "$F/udfonly.iso"
+	said 'no FALLOC_FL_INSERT_RANGE here' "tmpfs cannot insert ranges"
+	only_in "$shm" pe.iso
+	mv "$shm/pe.iso" "$T/shm.iso"
+	iso_extract "$T/shm.iso" "$T/shm"
+	check_wim "$T/shm/sources/boot.wim" "the ISO written on tmpfs"
+	same "$F/tree/bootmgr" "$T/shm/bootmgr" "bootmgr on tmpfs"
+	rm -rf "$shm" "$T/shm" "$T/shm.iso"
+	CLEANUP=
+	say "ok: --iso on tmpfs, through a scratch boot.wim"
+fi
+if [ "$(stat -f -c %T "$O")" = ext2/ext3 ] || [ "$(stat -f -c %T "$O")" = xfs ]; then
+	run 0 -v --iso "$O/inplace.iso" --windows-dir "$F/tree"
+	said 'boot.wim moved to byte [0-9]+ of the ISO in place' "ext4/xfs: boot.wim in place"
+	iso_extract "$O/inplace.iso" "$T/inplace"
+	check_wim "$T/inplace/sources/boot.wim" "the ISO written in place"
+	rm -rf "$O/inplace.iso" "$T/inplace"
+	say "ok: --iso with boot.wim moved in place"
+fi
+
 # --- the same file set as wimlib's mkwinpeimg on the extracted tree -------------
 printf '@echo off\r\nwpeinit\r\n' > "$F/start.cmd"
 if command -v mkwinpeimg > /dev/null 2>&1 && command -v mkisofs > /dev/null 2>&1; then
