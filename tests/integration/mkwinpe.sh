@@ -195,6 +195,21 @@ same "$F/overlay/Tools/tool.exe" "$T/x/tool.exe" "overlay"
 rm -rf "$O/pe.iso" "$O/tftp" "$T/pe"
 say "ok: --iso and --tftp-dir with the generated start script"
 
+# --- scattered files in the source (UDF extents stop at 1 GiB): read
+# through isofs, not cut out; boot.wim copied with reads, not a range copy.
+cp "$F/udfonly.iso" "$T/split.iso"
+"$PXE_TESTTOOLS/udfsplit" "$T/split.iso" 400000 200704 ||
+    fail "udfsplit bootmgr"
+"$PXE_TESTTOOLS/udfsplit" "$T/split.iso" "$(stat -c %s "$F/tree/sources/boot.wim")" 65536 ||
+    fail "udfsplit boot.wim"
+run 0 --iso "$O/split.iso" --tftp-dir "$O/splittftp" "$T/split.iso"
+iso_extract "$O/split.iso" "$T/sp"
+same "$F/tree/bootmgr" "$T/sp/bootmgr" "a scattered bootmgr in the ISO"
+same "$F/tree/bootmgr" "$O/splittftp/bootmgr" "a scattered bootmgr in the TFTP tree"
+check_wim "$T/sp/sources/boot.wim" "from a scattered boot.wim"
+rm -rf "$O/split.iso" "$O/splittftp" "$T/sp" "$T/split.iso"
+say "ok: scattered source files"
+
 # --- an ISO where the filesystem cannot insert ranges (tmpfs): boot.wim
 # goes through a scratch file, which is gone at the end.
 if [ -d /dev/shm ] && [ -w /dev/shm ] &&

@@ -410,6 +410,57 @@ check_full(struct isofs *fs, const char *label, bool joliet_or_udf)
 	tap_is(count_entries(fs, "boot"), 2, "%s: boot has 2 entries", label);
 }
 
+/* Files whose data is in two extents, one of them unrecorded. */
+static void
+test_split(void)
+{
+	char p[PATH_MAX * 2], cmd[PATH_MAX * 10];
+	struct isofs_file *f;
+	struct isofs *fs;
+	uint8_t *want, *got;
+	size_t len, off, n;
+	int bad = 0;
+
+	snprintf(p, sizeof(p), "%s/split.iso", top);
+	snprintf(cmd, sizeof(cmd), "cp '%s/udfonly.iso' '%s' && "
+	    "\"$PXE_TESTTOOLS/udfsplit\" '%s' 70000 32768 && "
+	    "\"$PXE_TESTTOOLS/udfsplit\" '%s' 10240 4096 1", top, p, p, p);
+	if (run(cmd) != 0)
+		die("split.iso");
+	if (isofs_open(&fs, p, 0) != 0)
+		die("split.iso");
+	want = slurp("Boot/boot.sdi", &len);
+	got = malloc(len);
+	tap_is(isofs_fopen(fs, "boot/boot.sdi", &f), 0, "split: open boot.sdi");
+	tap_ok(isofs_fstat(f)->offset == ISOFS_NO_OFFSET,
+	    "split:   two extents, no single offset");
+	tap_ok(isofs_read(f, got, len, 0) == (ssize_t)len &&
+	    memcmp(got, want, len) == 0, "split:   whole content");
+	for (off = 0; off < len; off += 777) {
+		n = len - off < 777 ? len - off : 777;
+		if (isofs_read(f, got, 777, off) != (ssize_t)n ||
+		    memcmp(got, want + off, n) != 0)
+			bad++;
+	}
+	tap_is(bad, 0, "split:   777-byte pieces across the extents");
+	isofs_fclose(f);
+	free(want);
+	free(got);
+	want = slurp("efi/microsoft/boot/efisys.bin", &len);
+	got = malloc(len);
+	tap_is(isofs_fopen(fs, "efi/microsoft/boot/efisys.bin", &f), 0,
+	    "split: open efisys.bin");
+	tap_ok(isofs_read(f, got, len, 0) == (ssize_t)len &&
+	    memcmp(got, want, 4096) == 0, "split:   its recorded extent");
+	for (off = 4096, bad = 0; off < len; off++)
+		bad += got[off] != 0;
+	tap_is(bad, 0, "split:   its unrecorded extent reads as zeros");
+	isofs_fclose(f);
+	isofs_close(fs);
+	free(want);
+	free(got);
+}
+
 static struct isofs *
 open_ok(const char *iso, unsigned flags, enum isofs_format want,
     const char *label)
@@ -472,6 +523,7 @@ test_images(void)
 		    "udf-only/Joliet: no boot.wim");
 	}
 	isofs_close(fs);
+	test_split();
 
 	/* Not images. */
 	fs = NULL;
