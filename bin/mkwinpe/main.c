@@ -123,6 +123,8 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 		msg = "no WINDOWS.iso (or --windows-dir) given";
 	else if (!c->out_iso && !c->out_wim && !c->out_tftp)
 		msg = "no output: give --iso, --wim or --tftp-dir";
+	else if (c->out_iso && c->out_wim && strcmp(c->out_iso, c->out_wim) == 0)
+		msg = "--iso and --wim name the same file";
 	else if (c->start_script && c->smb_server)
 		msg = "--start-script and --smb-server exclude each other "
 		    "(--smb-server configures the generated script)";
