@@ -274,6 +274,20 @@ else
 	say "note: mkwinpeimg or mkisofs missing, the comparison with it is skipped"
 fi
 
+# --- a progress line on a terminal (script(1) gives mkwinpe one), none with -q
+if command -v script > /dev/null 2>&1; then
+	script -qec "'$MKWINPE' --wim '$O/tty.wim' '$F/udfonly.iso'" /dev/null \
+	    > "$T/tty.out" 2>&1 || fail "mkwinpe on a terminal: $(cat "$T/tty.out")"
+	grep -q 'mkwinpe: writing boot.wim 100%' "$T/tty.out" ||
+	    fail "no progress line on a terminal: $(od -c "$T/tty.out" | head -n 5)"
+	rm -f "$O/tty.wim"
+	script -qec "'$MKWINPE' -q --wim '$O/tty.wim' '$F/udfonly.iso'" /dev/null \
+	    > "$T/tty.out" 2>&1 || fail "mkwinpe -q on a terminal"
+	[ ! -s "$T/tty.out" ] || fail "-q on a terminal printed: $(od -c "$T/tty.out" | head -n 3)"
+	rm -f "$O/tty.wim"
+	say "ok: progress on a terminal, none with --quiet"
+fi
+
 # --- bad inputs: one line, exit 1, nothing left ---------------------------------
 head -c 100000 /dev/urandom > "$T/random.iso"
 run 1 --iso "$O/x.iso" "$T/random.iso"
