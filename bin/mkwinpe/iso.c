@@ -600,41 +600,46 @@ find_position(struct mkwinpe *m, struct iso_build *b, int fd,
 }
 
 int
-iso_write_in_place(struct mkwinpe *m, int fd)
+iso_plan(struct mkwinpe *m, int fd, struct iso_plan *p)
 {
 	struct iso_build b;
-	struct skip sk = { 0, 0, false };
-	uint64_t pos, pad;
 	int r;
 
 	if (build_init(m, &b) != 0)
 		return 1;
-	if ((r = find_position(m, &b, fd, &pos, &pad)) != 0)
-		goto out;
-	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+	r = find_position(m, &b, fd, &p->pos, &p->pad);
+	build_free(&b);
+	if (r == 0 && (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)) {
 		fail(m, "cannot write '%s': %s", m->out_iso.final,
 		    strerror(errno));
 		r = 1;
-		goto out;
 	}
-	m->wim_fd = fd;
-	if ((r = wim_write(m, fd)) != 0)
-		goto out;
-	wim_close(m);
-	if (fallocate(fd, FALLOC_FL_INSERT_RANGE, 0, (off_t)pos) < 0) {
+	return r;
+}
+
+int
+iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p)
+{
+	struct skip sk = { p->pos, m->wim_size, false };
+	struct iso_build b;
+	int r;
+
+	if (fallocate(fd, FALLOC_FL_INSERT_RANGE, 0, (off_t)p->pos) < 0) {
+		if (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS) {
+			fail(m, "cannot write '%s': %s", m->out_iso.final,
+			    strerror(errno));
+			return 1;
+		}
 		log_info("no FALLOC_FL_INSERT_RANGE here (%s): boot.wim is "
 		    "copied into the ISO", strerror(errno));
-		r = 3;
-		goto out;
+		return 3;
 	}
 	log_info("boot.wim moved to byte %llu of the ISO in place",
-	    (unsigned long long)pos);
-	sk.off = pos;
-	sk.len = m->wim_size;
-	m->wim_fd = -1;
-	r = make_image(m, &b, -1, m->wim_size, pad) ||
+	    (unsigned long long)p->pos);
+	if (build_init(m, &b) != 0)
+		return 1;
+	r = make_image(m, &b, -1, m->wim_size, p->pad) ||
 	    generate(m, &b, fd, m->wim_size, &sk, "writing the ISO");
-out:
 	build_free(&b);
 	return r;
 }

@@ -250,6 +250,33 @@ can_insert(const char *dir)
 	return ok;
 }
 
+/* The TFTP output of a source file, or NULL. */
+static struct out_file *
+tftp_file(struct mkwinpe *m, const char *name)
+{
+	char path[PATH_MAX];
+	unsigned i;
+
+	snprintf(path, sizeof(path), "%s/%s", m->cfg.out_tftp, name);
+	for (i = 0; i < m->ntftp; i++)
+		if (strcmp(m->tftp[i].final, path) == 0)
+			return &m->tftp[i];
+	return NULL;
+}
+
+/* The output that gets boot.wim first: --wim, the TFTP tree, or the ISO. */
+static struct out_file *
+wim_holder(struct mkwinpe *m)
+{
+	struct out_file *t;
+
+	if (m->cfg.out_wim)
+		return &m->out_wim;
+	if ((t = tftp_file(m, "sources/boot.wim")) != NULL)
+		return t;
+	return &m->out_iso;
+}
+
 /* Free space: everything goes beside the outputs, estimated up front. */
 static int
 check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
@@ -258,20 +285,14 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 		const char *dir;
 		dev_t dev;
 		uint64_t need;
-	} fs[4];
-	const char *dirs[4];
-	uint64_t needs[4], wim = wim_in + extra;
-	char d_iso[PATH_MAX], d_wim[PATH_MAX], d_copy[PATH_MAX];
+	} fs[3];
+	const char *dirs[3];
+	uint64_t needs[3], wim = wim_in + extra;
+	char d_iso[PATH_MAX], d_wim[PATH_MAX];
 	struct mkwinpe_config only;
 	struct stat sb;
 	int n = 0, nfs = 0, i, k;
 
-	/* The scratch copy of boot.wim out of an ISO. */
-	output_dir(&m->cfg, d_copy, sizeof(d_copy));
-	if (m->src.iso) {
-		dirs[n] = d_copy;
-		needs[n++] = wim_in;
-	}
 	if (m->cfg.out_wim) {
 		memset(&only, 0, sizeof(only));
 		only.out_wim = m->cfg.out_wim;
@@ -288,11 +309,12 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 		only.out_iso = m->cfg.out_iso;
 		output_dir(&only, d_iso, sizeof(d_iso));
 		dirs[n] = d_iso;
-		/* The ISO, and boot.wim written beside it first unless it
-		 * can be moved into the ISO in place. */
-		needs[n++] = iso_estimate(m) + wim +
-		    (m->cfg.out_wim || m->cfg.out_tftp ||
-		    can_insert(d_iso) ? 0 : wim);
+		needs[n] = iso_estimate(m) + wim;
+		/* Holding boot.wim alone where it cannot be moved in place:
+		 * a scratch boot.wim, and a scratch copy of the source's. */
+		if (!m->cfg.out_wim && !m->cfg.out_tftp && !can_insert(d_iso))
+			needs[n] += wim + (m->src.iso ? wim_in : 0);
+		n++;
 	}
 	for (i = 0; i < n; i++) {
 		if (stat(dirs[i], &sb) < 0) {
@@ -315,18 +337,24 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 	return 0;
 }
 
-/* Create every output under its temporary name. */
+/*
+ * Create every output under its temporary name.  boot.wim copied out of an
+ * ISO is edited in its first output, which wimlib opens by name: that one
+ * gets a named temporary.
+ */
 static int
 create_outputs(struct mkwinpe *m)
 {
 	const struct mkwinpe_config *c = &m->cfg;
 	char path[PATH_MAX], dir[PATH_MAX];
+	bool named = m->src.iso != NULL;
 	struct src_file f;
 	int i;
 
-	if (c->out_wim && out_create(m, &m->out_wim, c->out_wim) != 0)
+	if (c->out_wim && out_create(m, &m->out_wim, c->out_wim, named) != 0)
 		return 1;
-	if (c->out_iso && out_create(m, &m->out_iso, c->out_iso) != 0)
+	if (c->out_iso && out_create(m, &m->out_iso, c->out_iso, named &&
+	    !c->out_wim && !c->out_tftp) != 0)
 		return 1;
 	if (!c->out_tftp)
 		return 0;
@@ -340,31 +368,31 @@ create_outputs(struct mkwinpe *m)
 		    boot_files[i].name);
 		snprintf(dir, sizeof(dir), "%s", path);
 		*strrchr(dir, '/') = '\0';
-		if (mkdir_p(m, dir) != 0 ||
-		    out_create(m, &m->tftp[m->ntftp++], path) != 0)
+		if (mkdir_p(m, dir) != 0 || out_create(m,
+		    &m->tftp[m->ntftp++], path, named && !c->out_wim &&
+		    strcmp(boot_files[i].name, "sources/boot.wim") == 0) != 0)
 			return 1;
 	}
 	return 0;
 }
 
-/* The TFTP output of a source file, or NULL. */
-static struct out_file *
-tftp_file(struct mkwinpe *m, const char *name)
+/* The name of an output's named temporary. */
+static void
+tmp_path(const struct out_file *o, char *buf, size_t cap)
 {
-	char path[PATH_MAX];
-	unsigned i;
+	const char *slash = strrchr(o->final, '/');
 
-	snprintf(path, sizeof(path), "%s/%s", m->cfg.out_tftp, name);
-	for (i = 0; i < m->ntftp; i++)
-		if (strcmp(m->tftp[i].final, path) == 0)
-			return &m->tftp[i];
-	return NULL;
+	if (slash)
+		snprintf(buf, cap, "%.*s/%s", (int)(slash - o->final),
+		    o->final, o->tmp);
+	else
+		snprintf(buf, cap, "%s", o->tmp);
 }
 
 /*
- * Open boot.wim: straight from a directory, or copied out of the ISO to a
- * scratch file beside the outputs (wimlib reads only named files), which
- * is unlinked as soon as wimlib has it open.
+ * Open boot.wim straight from the tree, or from a scratch copy out of the
+ * ISO beside the outputs (wimlib reads only named files), unlinked as soon
+ * as wimlib has it open.
  */
 static int
 open_boot_wim(struct mkwinpe *m, struct src_file *bw)
@@ -389,44 +417,94 @@ open_boot_wim(struct mkwinpe *m, struct src_file *bw)
 	return r;
 }
 
-/* Write boot.wim once, into the first output that holds it. */
+/* boot.wim copied out of the ISO into its output h, and edited there. */
 static int
-write_boot_wim(struct mkwinpe *m)
+edit_in_output(struct mkwinpe *m, struct src_file *bw, struct out_file *h)
 {
-	struct out_file *t = tftp_file(m, "sources/boot.wim");
-	struct src_file copy;
-	char dir[PATH_MAX];
+	char path[PATH_MAX + 300];
 	int r;
 
-	if (m->cfg.out_wim)
-		m->wim_fd = m->out_wim.fd;
-	else if (t)
-		m->wim_fd = t->fd;
-	else {
-		/* Only the ISO holds boot.wim: in place if the filesystem
-		 * can, else through a scratch file beside it. */
-		r = iso_write_in_place(m, m->out_iso.fd);
-		if (r == 0) {
-			m->iso_done = true;
-			return 0;
-		}
-		if (r == 1)
-			return 1;
-		if (r == 3) {
-			/* boot.wim is in the ISO's file: it becomes the
-			 * scratch, and the ISO gets a new file. */
-			m->wim_tmp = m->out_iso;
-			m->wim_fd = m->wim_tmp.fd;
-			return out_create(m, &m->out_iso, m->cfg.out_iso);
-		}
+	log_info("copying sources/boot.wim out of '%s' into '%s'",
+	    m->src.name, h->final);
+	progress_start(m, "reading boot.wim", bw->size);
+	r = copy_to_fd(m, bw, h->fd);
+	progress_end(m);
+	if (r != 0)
+		return 1;
+	tmp_path(h, path, sizeof(path));
+	if (wim_open(m, path) != 0 || wim_edit(m) != 0 ||
+	    wim_append(m, h->fd) != 0)
+		return 1;
+	wim_close(m);
+	m->wim_fd = h->fd;
+	return 0;
+}
+
+/* Image 2 written alone by wimlib into fd, or a scratch file if fd < 0. */
+static int
+write_image(struct mkwinpe *m, struct src_file *bw, int fd)
+{
+	char dir[PATH_MAX];
+
+	if (open_boot_wim(m, bw) != 0 || wim_edit(m) != 0)
+		return 1;
+	if (fd < 0) {
 		output_dir(&m->cfg, dir, sizeof(dir));
 		if (out_scratch(m, &m->wim_tmp, dir, NULL) != 0)
 			return 1;
-		m->wim_fd = m->wim_tmp.fd;
+		fd = m->wim_tmp.fd;
 	}
-	if (wim_write(m, m->wim_fd) != 0)
+	m->wim_fd = fd;
+	if (wim_write(m, fd) != 0)
 		return 1;
 	wim_close(m);	/* frees the scratch copy of the source */
+	return 0;
+}
+
+/*
+ * boot.wim into its first output, written once: from the tree, wimlib
+ * writes image 2 alone into it; from an ISO, boot.wim is copied into it
+ * and edited there.  When that output is the ISO, the ISO is then written
+ * around it in place, where the filesystem can move it there.
+ */
+static int
+make_boot_wim(struct mkwinpe *m, struct src_file *bw)
+{
+	struct out_file *h = wim_holder(m);
+	bool in_iso = h == &m->out_iso, planned = false;
+	struct iso_plan plan;
+	int r;
+
+	if (in_iso) {
+		if ((r = iso_plan(m, h->fd, &plan)) == 1)
+			return 1;
+		planned = r == 0;
+	}
+	if (m->src.iso && (!in_iso || planned))
+		r = edit_in_output(m, bw, h);
+	else
+		r = write_image(m, bw, !in_iso || planned ? h->fd : -1);
+	if (r != 0 || !planned)
+		return r;
+	if ((r = iso_finish_in_place(m, h->fd, &plan)) == 0)
+		m->iso_done = true;
+	if (r != 3)
+		return r;
+	/* The ISO's file holds boot.wim: it becomes the scratch, and the
+	 * ISO gets a new file. */
+	m->wim_tmp = m->out_iso;
+	m->wim_fd = m->wim_tmp.fd;
+	return out_create(m, &m->out_iso, m->cfg.out_iso, false);
+}
+
+/* boot.wim into the TFTP tree too, when it went to --wim first. */
+static int
+copy_boot_wim(struct mkwinpe *m)
+{
+	struct out_file *t = tftp_file(m, "sources/boot.wim");
+	struct src_file copy;
+	int r;
+
 	if (!t || t->fd == m->wim_fd)
 		return 0;
 	memset(&copy, 0, sizeof(copy));
@@ -498,18 +576,16 @@ run(struct mkwinpe *m)
 		    m->src.name, strerror(-r));
 		return 1;
 	}
+	/* The volume id names the architecture, known once boot.wim is
+	 * open; the ISO's dry run does not depend on it. */
+	snprintf(m->volume_id, sizeof(m->volume_id), "%s", m->cfg.volume_id ?
+	    m->cfg.volume_id : "Microsoft Windows PE");
 	r = check_space(m, bw.size, extra) || create_outputs(m) ||
-	    open_boot_wim(m, &bw);
+	    make_boot_wim(m, &bw);
 	source_file_close(&bw);
 	if (r)
 		return 1;
-	if (m->cfg.volume_id)
-		snprintf(m->volume_id, sizeof(m->volume_id), "%s",
-		    m->cfg.volume_id);
-	else
-		snprintf(m->volume_id, sizeof(m->volume_id),
-		    "Microsoft Windows PE (%.8s)", m->arch);
-	if (wim_edit(m) != 0 || write_boot_wim(m) != 0 ||
+	if (copy_boot_wim(m) != 0 ||
 	    (m->cfg.out_tftp && write_tftp(m) != 0) ||
 	    (m->cfg.out_iso && !m->iso_done &&
 	    iso_write(m, m->out_iso.fd) != 0))

@@ -146,17 +146,28 @@ enum { SV_SERVER, SV_SHARE, SV_USER, SV_PASSWORD };
 /* wim.c */
 int wim_open(struct mkwinpe *m, const char *path);
 int wim_edit(struct mkwinpe *m);
+/* Write image 2 alone to fd, as its boot image. */
 int wim_write(struct mkwinpe *m, int fd);
+/* The WIM was opened from the output file fd: make image 2 the only one
+ * and append the changes to that file. */
+int wim_append(struct mkwinpe *m, int fd);
 void wim_close(struct mkwinpe *m);
 
 /* iso.c */
 int iso_write(struct mkwinpe *m, int fd);
+/* Where boot.wim goes in an ISO written around it in place. */
+struct iso_plan {
+	uint64_t pos;		/* its byte offset, on a filesystem block */
+	uint64_t pad;		/* hidden bytes written before it to get there */
+};
+/* The dry run into fd (truncated after): 0, 1 failed, 2 not possible. */
+int iso_plan(struct mkwinpe *m, int fd, struct iso_plan *p);
 /*
- * Write boot.wim (m->wim, still open) and the ISO around it into fd with no
- * scratch copy.  0 done; 1 failed; 2 not possible here (nothing written
- * yet); 3 not possible, but boot.wim is written in fd (m->wim_size bytes).
+ * boot.wim (m->wim_size bytes) is at the start of fd: move it to p->pos
+ * and write the ISO around it.  0 done; 1 failed; 3 the filesystem cannot
+ * insert a range (fd still holds just boot.wim).
  */
-int iso_write_in_place(struct mkwinpe *m, int fd);
+int iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p);
 /* Can the filesystem of dirfd insert ranges (ext4, xfs)? */
 bool iso_can_insert(int dirfd);
 uint64_t iso_estimate(struct mkwinpe *m);
@@ -165,7 +176,10 @@ uint64_t iso_estimate(struct mkwinpe *m);
 void fail(struct mkwinpe *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool interrupted(struct mkwinpe *m);
-int out_create(struct mkwinpe *m, struct out_file *o, const char *path);
+/* The output path under a temporary name: unnamed (O_TMPFILE) unless
+ * named, or the filesystem cannot. */
+int out_create(struct mkwinpe *m, struct out_file *o, const char *path,
+    bool named);
 /* A scratch file in dir, never committed: unnamed if possible, or named
  * ".mkwinpe-STEM.mkwinpe-XXXXXX" when stem is given (wimlib needs a name). */
 int out_scratch(struct mkwinpe *m, struct out_file *o, const char *dir,

@@ -119,7 +119,8 @@ open_tmp(struct mkwinpe *m, struct out_file *o, bool named)
 }
 
 int
-out_create(struct mkwinpe *m, struct out_file *o, const char *path)
+out_create(struct mkwinpe *m, struct out_file *o, const char *path,
+    bool named)
 {
 	struct stat sb;
 
@@ -137,7 +138,7 @@ out_create(struct mkwinpe *m, struct out_file *o, const char *path)
 			return 1;
 		}
 	}
-	return open_tmp(m, o, false);
+	return open_tmp(m, o, named);
 }
 
 int

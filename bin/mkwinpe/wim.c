@@ -5,6 +5,9 @@
  * drivers, overlay), then write only image 2 to a descriptor.  Exporting
  * first and updating the export fails while the source is open, and
  * wimlib_open_wim needs a real path (it calls realpath()), hence this order.
+ * When boot.wim has been copied out of an ISO into its output file, it is
+ * edited there instead: image 1 deleted, and the changes appended to the
+ * file (wimlib_overwrite with a soft delete), so nothing is written twice.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -98,6 +101,9 @@ wim_open(struct mkwinpe *m, const char *path)
 	if (m->arch[0] == '\0')
 		snprintf(m->arch, sizeof(m->arch), "%s",
 		    m->cfg.arch ? m->cfg.arch : "unknown");
+	if (m->cfg.volume_id == NULL)
+		snprintf(m->volume_id, sizeof(m->volume_id),
+		    "Microsoft Windows PE (%.8s)", m->arch);
 	log_info("boot.wim image 2 is \"%s\", %s, %d images in all",
 	    name ? name : "", m->arch, info.image_count);
 	return 0;
@@ -167,7 +173,6 @@ wim_edit(struct mkwinpe *m)
 		{ "/sources/setup.exe", "/sources/setup.exe.orig" },
 	};
 	struct wimlib_update_command cmds[MAX_CMDS];
-	struct wimlib_wim_info info;
 	char text[8192], script_path[64], ini_path[64], target[300];
 	const char *script = NULL, *name = NULL;
 	size_t n = 0, i;
@@ -212,9 +217,18 @@ wim_edit(struct mkwinpe *m)
 		wim_fail(m, r, errno, "cannot update boot.wim");
 		return 1;
 	}
-	/* Written alone, image 2 becomes image 1: make it the boot image. */
+	return 0;
+}
+
+/* Make image index the boot image. */
+static int
+set_boot(struct mkwinpe *m, int index)
+{
+	struct wimlib_wim_info info;
+	int r;
+
 	memset(&info, 0, sizeof(info));
-	info.boot_index = SETUP_IMAGE;
+	info.boot_index = index;
 	if ((r = wimlib_set_wim_info(m->wim, &info,
 	    WIMLIB_CHANGE_BOOT_INDEX)) != 0) {
 		wim_fail(m, r, 0, "boot.wim");
@@ -223,12 +237,54 @@ wim_edit(struct mkwinpe *m)
 	return 0;
 }
 
+/* The size of the WIM in fd, into m->wim_size. */
+static int
+wim_measure(struct mkwinpe *m, int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0) {
+		fail(m, "new boot.wim: %s", strerror(errno));
+		return 1;
+	}
+	m->wim_size = (uint64_t)sb.st_size;
+	log_info("new boot.wim: %llu bytes", (unsigned long long)m->wim_size);
+	return 0;
+}
+
+int
+wim_append(struct mkwinpe *m, int fd)
+{
+	int r;
+
+	/* Image 2 becomes image 1 and the boot image; image 1's data stays
+	 * in the file, unreferenced (wimlib's soft delete). */
+	if ((r = wimlib_delete_image(m->wim, 1)) != 0) {
+		wim_fail(m, r, 0, "boot.wim");
+		return 1;
+	}
+	if (set_boot(m, 1) != 0)
+		return 1;
+	progress_start(m, "writing boot.wim", 0);
+	errno = 0;
+	r = wimlib_overwrite(m->wim, WIMLIB_WRITE_FLAG_SOFT_DELETE |
+	    WIMLIB_WRITE_FLAG_IGNORE_READONLY_FLAG, 0);
+	progress_end(m);
+	if (r != 0) {
+		wim_fail(m, r, errno, "cannot write the new boot.wim");
+		return 1;
+	}
+	return wim_measure(m, fd);
+}
+
 int
 wim_write(struct mkwinpe *m, int fd)
 {
-	struct stat sb;
 	int r;
 
+	/* Written alone, image 2 becomes image 1: make it the boot image. */
+	if (set_boot(m, SETUP_IMAGE) != 0)
+		return 1;
 	progress_start(m, "writing boot.wim", 0);
 	errno = 0;
 	r = wimlib_write_to_fd(m->wim, fd, SETUP_IMAGE, 0, 0);
@@ -237,13 +293,7 @@ wim_write(struct mkwinpe *m, int fd)
 		wim_fail(m, r, errno, "cannot write the new boot.wim");
 		return 1;
 	}
-	if (fstat(fd, &sb) < 0) {
-		fail(m, "new boot.wim: %s", strerror(errno));
-		return 1;
-	}
-	m->wim_size = (uint64_t)sb.st_size;
-	log_info("new boot.wim: %llu bytes", (unsigned long long)m->wim_size);
-	return 0;
+	return wim_measure(m, fd);
 }
 
 void
