@@ -487,10 +487,18 @@ generate(struct mkwinpe *m, struct iso_build *b, int fd, uint64_t wim_size,
 		progress_update(m, done);
 		if ((r = interrupted(m)) != 0)
 			break;
+		/* Once boot.wim is reached and checked, only its sector's
+		 * zero padding may follow: no need to have libisofs produce
+		 * the placeholder's zeros, the file already holds them. */
+		if (sk->checked && total == sk->off + (sk->len + 2047) /
+		    2048 * 2048) {
+			done = total;
+			break;
+		}
 	}
 	if (r == 0 && (n < 0 || done < total))
 		r = -1;
-	if (r != 0)
+	if (r != 0 || done < (uint64_t)bs->get_size(bs) || sk->checked)
 		bs->cancel(bs);
 	progress_end(m);
 	free(buf);
