@@ -318,7 +318,8 @@ make_image(struct mkwinpe *m, struct iso_build *b, int wim_fd,
 	iso_image_set_data_preparer_id(b->image, "PXEKIT MKWINPE");
 	for (i = 0; i < b->nf; i++) {
 		snprintf(path, sizeof(path), "/%s", b->files[i].name);
-		if ((r = add_source(b->image, &b->job, path, &b->files[i])) < 0) {
+		r = add_source(b->image, &b->job, path, &b->files[i]);
+		if (r < 0) {
 			iso_fail(m, r, path);
 			return 1;
 		}
@@ -438,8 +439,8 @@ put_chunk(struct mkwinpe *m, int fd, const uint8_t *buf, size_t n,
 		sk->checked = true;
 		if (wim_position(fd, &off, &size) < 0 || off != s0 ||
 		    size != sk->len) {
-			fail(m, "'%s': boot.wim is not where the dry run put it",
-			    m->out_iso.final);
+			fail(m, "'%s': boot.wim is not where the dry run "
+			    "put it", m->out_iso.final);
 			return 1;
 		}
 	}

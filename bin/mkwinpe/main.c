@@ -123,7 +123,8 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 		msg = "no WINDOWS.iso (or --windows-dir) given";
 	else if (!c->out_iso && !c->out_wim && !c->out_tftp)
 		msg = "no output: give --iso, --wim or --tftp-dir";
-	else if (c->out_iso && c->out_wim && strcmp(c->out_iso, c->out_wim) == 0)
+	else if (c->out_iso && c->out_wim &&
+	    strcmp(c->out_iso, c->out_wim) == 0)
 		msg = "--iso and --wim name the same file";
 	else if (c->start_script && c->smb_server)
 		msg = "--start-script and --smb-server exclude each other "
@@ -175,7 +176,8 @@ check_input(struct mkwinpe *m, const char *opt, const char *path,
 			err = e->fts_errno ? e->fts_errno : EACCES;
 		} else if (e->fts_info == FTS_F) {
 			*bytes += (uint64_t)e->fts_statp->st_size;
-			if ((fd = open(e->fts_accpath, O_RDONLY | O_CLOEXEC)) < 0)
+			fd = open(e->fts_accpath, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
 				err = errno;
 			else
 				close(fd);

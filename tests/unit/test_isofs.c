@@ -313,7 +313,8 @@ check_file(struct isofs *fs, const char *name, const char *rel,
 	tap_is(isofs_read(f, tail, sizeof(tail), len), 0,
 	    "%s:   read at the end gives 0", label);
 	if (isofs_fstat(f)->offset != ISOFS_NO_OFFSET) {
-		n = pread(isofs_fd(fs), got, len, (off_t)isofs_fstat(f)->offset);
+		n = pread(isofs_fd(fs), got, len,
+		    (off_t)isofs_fstat(f)->offset);
 		tap_ok(n == (ssize_t)len && memcmp(got, want, len) == 0,
 		    "%s:   its offset in the image holds the data", label);
 	} else {
