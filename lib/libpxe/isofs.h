@@ -4,14 +4,17 @@
  * there and only a README on the ISO9660 side), and ISO9660 with Joliet
  * (libiso9660) is the fallback for older and hand-made images.  Names are
  * paths with '/' or '\' between components, matched case-insensitively
- * component by component (an exact match wins).  Directory walking uses the
- * libraries; file data is read here, straight from the image with pread()
- * through the extent list of the file's UDF File Entry (or its ISO9660
- * directory record), so any byte range can be read in any order, and a file
- * recorded as one contiguous extent reports its byte offset in the image
- * (mkwinpe cuts such files out of the source ISO instead of copying them;
- * pxe-smbd serves them).  libcdio's own messages are silenced.  An isofs is
- * not safe to use from two threads at once.
+ * component by component (the first match in the directory wins; Windows
+ * media never have two names differing only in case).  The libraries walk
+ * the directories; file data is read here, straight from the image with
+ * pread() through the extent list of the file's UDF File Entry (or its
+ * ISO9660 directory record), so any byte range can be read in any order,
+ * and a file recorded as one contiguous extent reports its byte offset in
+ * the image (mkwinpe cuts such files out of the source ISO instead of
+ * copying them; pxe-smbd will serve them).  Limits: UDF directories must
+ * be File Entries in one extent (libudf), ISO9660 files one extent below
+ * 4 GiB (libiso9660 2.1); libcdio's own messages are silenced.  An isofs
+ * is not safe to use from two threads at once.
  */
 #ifndef PXE_ISOFS_H
 #define PXE_ISOFS_H
