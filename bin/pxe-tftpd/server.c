@@ -40,7 +40,8 @@ tftpd_log_counters(const struct tftpd *d)
 	log_info("counters: transfers %llu (ok %llu, failed %llu, tsize probes "
 	    "%llu, active %u, peak %u), bytes sent %llu, received %llu, errors: "
 	    "notfound %llu access %llu exists %llu badreq %llu busy %llu "
-	    "timeout %llu client %llu io %llu, retransmits %llu, dropped %llu",
+	    "timeout %llu client %llu io %llu, retransmits %llu, repeated "
+	    "requests %llu, dropped %llu",
 	    (unsigned long long)c->started, (unsigned long long)c->ok,
 	    (unsigned long long)c->failed, (unsigned long long)c->probes,
 	    d->nxfers, d->peak_xfers, (unsigned long long)c->bytes_sent,
@@ -50,7 +51,8 @@ tftpd_log_counters(const struct tftpd *d)
 	    (unsigned long long)c->busy, (unsigned long long)c->timeouts,
 	    (unsigned long long)c->client_errors,
 	    (unsigned long long)c->ioerrors,
-	    (unsigned long long)c->retransmits, (unsigned long long)c->dropped);
+	    (unsigned long long)c->retransmits,
+	    (unsigned long long)c->repeats, (unsigned long long)c->dropped);
 }
 
 /* Answer a refused request straight from the listening socket. */
@@ -119,8 +121,11 @@ request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
 		return;
 	}
 	old = xfer_find(d, (const struct sockaddr *)&pi->peer);
-	if (old && xfer_fresh(old)) {
-		/* The client repeated its request: our answer is on its way. */
+	if (old && xfer_repeat(old, xfer_hash(pkt, len))) {
+		/* A copy of the request that started old (the client sent it
+		 * again, or the network duplicated it): our answer is on its
+		 * way.  Starting over would abandon a live transfer. */
+		d->c.repeats++;
 		log_debug("repeated request from %s ignored", peer);
 		return;
 	}
@@ -138,6 +143,7 @@ request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
 	xr.peer = peer;
 	xr.ifname = l->ifname;
 	xr.mtu_blksize = mtu_blksize(pi);
+	xr.hash = xfer_hash(pkt, len);
 	xfer_start(d, &xr);
 }
 

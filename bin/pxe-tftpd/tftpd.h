@@ -55,6 +55,7 @@ struct tftpd_counters {
 	uint64_t exists;	/* ERROR 6 sent */
 	uint64_t badreq;	/* malformed requests answered with ERROR 4 */
 	uint64_t busy;		/* refused: --max-transfers reached */
+	uint64_t repeats;	/* copies of a live transfer's request */
 	uint64_t timeouts;	/* transfers the client stopped answering */
 	uint64_t client_errors;	/* ERROR packets received from clients */
 	uint64_t ioerrors;	/* local read/write failures */
@@ -104,6 +105,7 @@ struct xfer_request {
 	const char *peer;		/* address text */
 	const char *ifname;		/* listener's interface, or NULL */
 	unsigned mtu_blksize;		/* blksize the path MTU allows */
+	uint64_t hash;			/* of the request's bytes */
 };
 
 /* xfer.c */
@@ -116,8 +118,15 @@ struct xfer_request {
 void xfer_start(struct tftpd *d, const struct xfer_request *xr);
 /* The live transfer from peer, or NULL. */
 struct xfer *xfer_find(struct tftpd *d, const struct sockaddr *peer);
-/* True while xf has not heard from its client since the request. */
-bool xfer_fresh(const struct xfer *xf);
+/*
+ * Is a request with this hash, from xf's peer, a copy of the one that
+ * started xf (sent twice, or duplicated and delayed on the way)?  True when
+ * it has the same bytes and the client has not been silent for a whole
+ * retransmit interval since it last spoke; otherwise it is a restart.
+ */
+bool xfer_repeat(const struct xfer *xf, uint64_t hash);
+/* FNV-1a over a request's bytes, for xfer_repeat. */
+uint64_t xfer_hash(const void *pkt, size_t len);
 /* End xf now (server stopping, or its client restarted): no packet sent. */
 void xfer_abort(struct xfer *xf, const char *why);
 /* Abort and free every transfer (the server is stopping). */

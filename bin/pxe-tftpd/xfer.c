@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "libpxe/log.h"
+#include "libpxe/pxelinux.h"
 #include "tftpd.h"
 
 #define SLOT_BUDGET	(64 * 1024)	/* read-ahead bytes per transfer */
@@ -56,6 +57,8 @@ struct xfer {
 	uint64_t timeout_ms;
 	unsigned tries;		/* retransmissions since the last progress */
 	bool heard;		/* the client answered at least once */
+	uint64_t heard_ms;	/* loop time it last did (or the request) */
+	uint64_t req_hash;	/* xfer_hash of the request */
 	uint64_t t0_ns;
 	unsigned retransmits;
 
@@ -257,10 +260,29 @@ xfer_find(struct tftpd *d, const struct sockaddr *peer)
 	return NULL;
 }
 
-bool
-xfer_fresh(const struct xfer *xf)
+uint64_t
+xfer_hash(const void *pkt, size_t len)
 {
-	return !xf->heard;
+	const uint8_t *p = pkt;
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+bool
+xfer_repeat(const struct xfer *xf, uint64_t hash)
+{
+	uint64_t quiet = pxe_loop_now(xf->d->loop) - xf->heard_ms;
+	uint64_t interval = xf->timeout_ms > 1000 ? xf->timeout_ms : 1000;
+
+	if (hash != xf->req_hash)
+		return false;
+	return !xf->heard || quiet < interval;
 }
 
 /* The completion line: size, time, rate and the negotiated shape. */
@@ -671,6 +693,7 @@ handle(struct xfer *xf, const uint8_t *pkt, size_t len)
 		return;
 	}
 	xf->heard = true;
+	xf->heard_ms = pxe_loop_now(xf->d->loop);
 	if (!xf->write && op == TFTP_ACK &&
 	    tftp_parse_ack(pkt, len, &w, &next) == 0) {
 		read_ack(xf, w, next);
@@ -755,6 +778,7 @@ static void
 refuse(struct tftpd *d, struct xfer *xf, int err, const char *name,
     size_t nlen)
 {
+	enum pxelinux_step step;
 	char esc[160];
 
 	pxe_log_escape(esc, sizeof(esc), name, nlen);
@@ -762,7 +786,14 @@ refuse(struct tftpd *d, struct xfer *xf, int err, const char *name,
 	case -ENOENT:
 		d->c.notfound++;
 		send_error(xf, TFTP_ENOTFOUND, NULL);
-		log_info("file %s not found for %s", xf->path, xf->peerstr);
+		step = pxelinux_classify(esc, NULL);
+		if (step != PXELINUX_NOT_CONFIG)
+			log_info("file %s not found for %s (pxelinux's config "
+			    "search, %s step: normal)", xf->path, xf->peerstr,
+			    pxelinux_step_name(step));
+		else
+			log_info("file %s not found for %s", xf->path,
+			    xf->peerstr);
 		return;
 	case -EEXIST:
 		d->c.exists++;
@@ -890,6 +921,8 @@ xfer_new(struct tftpd *d, const struct xfer_request *xr)
 	xf->write = xr->req->opcode == TFTP_WRQ;
 	xf->mode = xr->req->mode;
 	xf->t0_ns = pxe_now_ns();
+	xf->heard_ms = pxe_loop_now(d->loop);
+	xf->req_hash = xr->hash;
 	xf->next = d->xfers;
 	if (d->xfers)
 		d->xfers->prev = xf;

@@ -25,7 +25,7 @@ take(struct pxe_buf *b, size_t n)
 {
 	uint8_t *p;
 
-	if (b->err || n > b->len - b->off) {
+	if (b->err || b->off > b->len || n > b->len - b->off) {
 		b->err = -EMSGSIZE;
 		return NULL;
 	}

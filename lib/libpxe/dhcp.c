@@ -160,8 +160,9 @@ dhcp_parse(const void *pkt, size_t len, struct dhcp_msg *m)
 		    m->hlen);
 	m->sname = p + DHCP_OFF_SNAME;
 	m->file = p + DHCP_OFF_FILE;
-	if (len < DHCP_OFF_OPTIONS || (uint32_t)(p[236] << 24 | p[237] << 16 |
-	    p[238] << 8 | p[239]) != DHCP_COOKIE)
+	if (len < DHCP_OFF_OPTIONS || ((uint32_t)p[236] << 24 |
+	    (uint32_t)p[237] << 16 | (uint32_t)p[238] << 8 | p[239]) !=
+	    DHCP_COOKIE)
 		return 0;	/* BOOTP: the vendor area is not ours */
 	m->cookie = true;
 	memset(&w, 0, sizeof(w));
@@ -293,19 +294,20 @@ dhcp_msgtype_str(int type)
 
 static const struct {
 	int arch;
-	const char *name;
+	const char *name;	/* for options: --boot efi-x64=... */
+	const char *desc;	/* for people: what the machine is */
 } arch_names[] = {
-	{ 0, "bios" },		/* x86 BIOS */
-	{ 6, "efi-ia32" },
-	{ 7, "efi-bc" },	/* EFI BC; x64 UEFI firmware sends it */
-	{ 9, "efi-x64" },
-	{ 10, "efi-arm32" },
-	{ 11, "efi-arm64" },
-	{ 15, "efi-ia32-http" },
-	{ 16, "efi-x64-http" },
-	{ 18, "efi-arm32-http" },
-	{ 19, "efi-arm64-http" },
-	{ 25, "efi-riscv64" },
+	{ 0, "bios", "BIOS" },			/* x86 BIOS */
+	{ 6, "efi-ia32", "x86 UEFI" },
+	{ 7, "efi-bc", "x64 UEFI" },	/* EFI BC; x64 UEFI firmware sends it */
+	{ 9, "efi-x64", "x64 UEFI" },
+	{ 10, "efi-arm32", "ARM32 UEFI" },
+	{ 11, "efi-arm64", "ARM64 UEFI" },
+	{ 15, "efi-ia32-http", "x86 UEFI HTTP" },
+	{ 16, "efi-x64-http", "x64 UEFI HTTP" },
+	{ 18, "efi-arm32-http", "ARM32 UEFI HTTP" },
+	{ 19, "efi-arm64-http", "ARM64 UEFI HTTP" },
+	{ 25, "efi-riscv64", "RISC-V 64 UEFI" },
 };
 #define NARCH (sizeof(arch_names) / sizeof(arch_names[0]))
 
@@ -317,6 +319,17 @@ dhcp_arch_name(int arch)
 	for (i = 0; i < NARCH; i++)
 		if (arch_names[i].arch == arch)
 			return arch_names[i].name;
+	return NULL;
+}
+
+const char *
+dhcp_arch_desc(int arch)
+{
+	size_t i;
+
+	for (i = 0; i < NARCH; i++)
+		if (arch_names[i].arch == arch)
+			return arch_names[i].desc;
 	return NULL;
 }
 

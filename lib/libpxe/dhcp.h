@@ -156,6 +156,8 @@ const char *dhcp_msgtype_str(int type);
 int dhcp_client_arch(const struct dhcp_msg *m);
 /* "bios", "efi-ia32", "efi-bc", "efi-x64", ... or NULL for other numbers. */
 const char *dhcp_arch_name(int arch);
+/* In words: "BIOS", "x64 UEFI", "ARM64 UEFI HTTP"...; NULL if unknown. */
+const char *dhcp_arch_desc(int arch);
 /* A number (0..65535) or one of the names above; -1 if neither. */
 int dhcp_arch_parse(const char *s);
 /* Option 60 starts with "PXEClient" / "HTTPClient". */

@@ -80,5 +80,10 @@ hpa_get nothere "$T/x" && fail "tftp-hpa got a file that does not exist"
 grep -q 'Error code 1: File not found' "$T/hpa.out" ||
     fail "tftp-hpa was not told 'File not found': $(cat "$T/hpa.out")"
 expect_log "file $ROOT/nothere not found for 127\\.0\\.0\\.1" "not-found line"
+# pxelinux looking for its per-machine config is normal, and said so.
+mkdir -p "$ROOT/pxelinux.cfg"
+hpa_get pxelinux.cfg/01-20-6a-8a-0f-74-75 "$T/x" && fail "got a per-MAC config that does not exist"
+expect_log "pxelinux.cfg/01-20-6a-8a-0f-74-75 not found for 127\\.0\\.0\\.1 \\(pxelinux's config search, MAC step: normal\\)" \
+    "config-search line"
 stop_tftpd
 exit 0

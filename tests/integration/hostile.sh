@@ -71,6 +71,18 @@ set -- $(fetch_r -o windowsize=8 -D 13)
 set -- $(fetch_r -o windowsize=8 -o blksize=1000 -D 13 -d)
 [ "$1" = 201 ] && [ "$2" = 205 ] || fail "lost block, duplicated ACKs: $2 DATA packets for $1 blocks, want 205"
 
+# A copy of the request that arrives mid-transfer (the network duplicated
+# and delayed it, as faults.sh's relay does) must not restart the transfer
+# from a new port, which the client would reject as a stranger's: the
+# transfer goes on, and the copy is counted.
+set -- $(fetch_r -a 5)
+[ "$1" = 391 ] && [ "$2" = 391 ] || fail "a repeated request mid-transfer: $2 DATA packets for $1 blocks"
+if grep -q 'the client started a new request' "$LOG"; then
+	fail "a copy of the request aborted the live transfer"
+fi
+kill -USR1 "$TFTPD_PID"
+expect_log 'repeated requests 1,' "the copy counted as a repeated request"
+
 # A bounded flood: 20000 random datagrams, a quarter shaped like requests.
 "$TFTPC" -g 20000 127.0.0.1 "$PORT" > /dev/null ||
     fail "could not send the flood"

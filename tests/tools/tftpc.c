@@ -55,6 +55,7 @@ struct client {
 	bool quiet;
 	bool dup_acks;		/* send every ACK twice */
 	long drop_block;	/* ignore this block the first time; -1 */
+	long again_after;	/* send the request again after this block */
 };
 
 static void
@@ -75,7 +76,9 @@ usage(int status)
 	    "  -g N            send N garbage datagrams, then exit\n"
 	    "  -q              do not print DATA lines\n"
 	    "  -d              send every ACK twice (Sorcerer's Apprentice)\n"
-	    "  -D N            ignore block N the first time it arrives\n");
+	    "  -D N            ignore block N the first time it arrives\n"
+	    "  -a N            after block N, send the request again (a copy\n"
+	    "                  the network delayed), from the same port\n");
 	exit(status);
 }
 
@@ -340,6 +343,8 @@ download(struct client *c)
 			fwrite(data, 1, dl, out);
 		bytes += dl;
 		blocks++;
+		if (c->again_after >= 0 && blocks == (uint64_t)c->again_after)
+			send_request(c);
 		if (++expect == 0 && c->rollover1)
 			expect = 1;
 		if (!c->quiet)
@@ -491,10 +496,11 @@ main(int argc, char **argv)
 	c.msft_next = -1;
 	c.stop_after = -1;
 	c.drop_block = -1;
+	c.again_after = -1;
 	c.window = 1;
 	c.blksize = TFTP_BLKSIZE_DEFAULT;
 	c.timeout_ms = 2000;
-	while ((ch = getopt(argc, argv, "o:x:m:O:p:eM:s:t:r:g:qdD:h")) != -1) {
+	while ((ch = getopt(argc, argv, "o:x:m:O:p:eM:s:t:r:g:qdD:a:h")) != -1) {
 		switch (ch) {
 		case 'o':
 			if (c.nopts == MAXOPTS || (eq = strchr(optarg, '=')) ==
@@ -522,6 +528,7 @@ main(int argc, char **argv)
 		case 'q': c.quiet = true; break;
 		case 'd': c.dup_acks = true; break;
 		case 'D': c.drop_block = atol(optarg); break;
+		case 'a': c.again_after = atol(optarg); break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

@@ -86,9 +86,24 @@ test_puts(void)
 	tap_ok(pxe_buf_get_ptr(&b, 1) == NULL, "get_ptr after error is NULL");
 }
 
+/* A cursor moved past the end by its user (elf.c seeks by setting off)
+ * must fail every read, not wrap around. */
+static void
+test_past_end(void)
+{
+	static const uint8_t d[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct pxe_buf b;
+
+	pxe_buf_init_ro(&b, d, sizeof(d));
+	b.off = 40;
+	tap_is(pxe_buf_get_le32(&b), 0, "read with the cursor past the end");
+	tap_ok(!pxe_buf_ok(&b), "  is an error, not a wild read");
+}
+
 int
 main(void)
 {
+	test_past_end();
 	test_gets();
 	test_strings();
 	test_puts();

@@ -1,0 +1,350 @@
+/*
+ * rules.c: what went wrong, as a table.  Each rule names the stage it
+ * judges, the symptom on the wire, what the firmware shows, the likely
+ * cause and the fix; a rule's test reads the client's tracked state.
+ * Rules are tried in order; "error" rules name a failed stage, "note"
+ * rules say something normal or worth knowing.  SMB rules (session setup
+ * failures as "System error 58/53/67") join this table when pxe-smbd's
+ * SMB2 wire code lands in libpxe.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "libpxe/tftp.h"
+#include "libpxe/pxelinux.h"
+#include "sniff.h"
+
+enum severity { NOTE, ERROR };
+
+struct rule {
+	const char *id;
+	enum severity sev;
+	const char *stage;
+	const char *firmware;		/* what the machine shows, or NULL */
+	const char *cause;
+	const char *fix;
+	/* true when the rule fires; may fill detail */
+	bool (*test)(const struct sniff *, const struct client *, char *,
+	    size_t);
+};
+
+static const char *
+ip_s(uint32_t a, char *buf)
+{
+	struct in_addr in = { a };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/* The transfers of one client. */
+#define FOR_XFERS(s, c, x) \
+	for (unsigned i_ = 0; i_ < (s)->nxfers; i_++) \
+		if (((x) = (s)->xfers[i_])->client == (c))
+
+static bool
+no_offer(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	(void)s;
+	if (c->discovers == 0 || c->offers > 0 || c->acks > 0)
+		return false;
+	snprintf(d, n, "%u DHCPDISCOVER, no answer", c->discovers);
+	return true;
+}
+
+static bool
+no_bootfile(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	(void)s;
+	if (!c->pxe || c->offers == 0 || c->offers_boot > 0 || c->tftp_seen ||
+	    c->os_stage)
+		return false;
+	snprintf(d, n, "%u OFFER%s without a boot file or next-server, %u "
+	    "DHCPDISCOVER", c->offers, c->offers == 1 ? "" : "s",
+	    c->discovers);
+	return true;
+}
+
+static bool
+two_servers(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	unsigned i, boot = 0;
+
+	(void)s;
+	if (c->nservers < 2)
+		return false;
+	for (i = 0; i < c->nservers; i++)
+		boot += c->server_gave_boot[i];
+	snprintf(d, n, "%u DHCP servers answered (%s and %s%s)%s%s",
+	    c->nservers, ip_s(c->servers[0], a), ip_s(c->servers[1], b),
+	    c->nservers > 2 ? ", ..." : "", c->proxy_offers ?
+	    "; one is a proxyDHCP server: normal" : boot < c->nservers ?
+	    "; only some give a boot file: the firmware may take the wrong "
+	    "one" : "", "");
+	return true;
+}
+
+static bool
+tftp_refused(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_UNREACH) {
+			snprintf(d, n, "RRQ \"%s\" to %s answered by ICMP port "
+			    "unreachable", x->file, ip_s(x->server_ip, a));
+			return true;
+		}
+	return false;
+}
+
+static bool
+tftp_silent(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_OPEN && x->server_port == 0) {
+			snprintf(d, n, "RRQ \"%s\" to %s sent %llu time%s, never "
+			    "answered", x->file, ip_s(x->server_ip, a),
+			    (unsigned long long)x->requests,
+			    x->requests == 1 ? "" : "s");
+			return true;
+		}
+	return false;
+}
+
+static bool
+tftp_notfound(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_ERROR && x->err_code == TFTP_ENOTFOUND &&
+		    pxelinux_classify(x->file, NULL) == PXELINUX_NOT_CONFIG) {
+			snprintf(d, n, "\"%s\" not found on the server (ERROR 1 "
+			    "\"%s\")", x->file, x->err_msg);
+			return true;
+		}
+	return false;
+}
+
+static bool
+tftp_other_error(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if ((x->state == X_ERROR && x->err_code != TFTP_ENOTFOUND) ||
+		    x->state == X_ABORTED) {
+			snprintf(d, n, "\"%s\": %s %u \"%s\"", x->file,
+			    x->state == X_ABORTED ? "aborted by the client, "
+			    "ERROR" : "ERROR", x->err_code, x->err_msg);
+			return true;
+		}
+	return false;
+}
+
+static bool
+config_search(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	(void)s;
+	if (c->cfg_tries == 0 && !c->cfg_used[0])
+		return false;
+	snprintf(d, n, "pxelinux tried %u configuration file%s before %s%s",
+	    c->cfg_tries, c->cfg_tries == 1 ? "" : "s", c->cfg_used[0] ?
+	    "using " : "finding none", c->cfg_used);
+	return true;
+}
+
+static bool
+no_config(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	(void)s;
+	if (c->cfg_tries == 0 || c->cfg_used[0] || c->os_stage)
+		return false;
+	snprintf(d, n, "pxelinux asked for %u configuration files and got none",
+	    c->cfg_tries);
+	return true;
+}
+
+static bool
+tsize_probe(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_PROBE) {
+			snprintf(d, n, "\"%s\" stopped after the OACK to learn its "
+			    "size, then fetched again", x->file);
+			return true;
+		}
+	return false;
+}
+
+static bool
+slow(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	const struct xfer *x;
+	double sec;
+
+	FOR_XFERS(s, c, x) {
+		sec = x->t_last - x->t0;
+		if (x->state != X_DONE || x->bytes < 262144 || sec <= 0)
+			continue;
+		if (x->blksize <= 1024 || x->retransmits * 100 > x->blocks ||
+		    (x->windowsize == 1 && x->bytes / sec < 2e6)) {
+			snprintf(d, n, "\"%s\": %.1f MB/s, blksize %u, windowsize "
+			    "%u, %llu retransmits", x->file, x->bytes / sec / 1e6,
+			    x->blksize, x->windowsize,
+			    (unsigned long long)x->retransmits);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+next_stage(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	(void)s;
+	if (!c->os_stage)
+		return false;
+	snprintf(d, n, "DHCP again without PXEClient%s%s%s", c->hostname[0] ?
+	    ", hostname " : "", c->hostname,
+	    strncasecmp(c->hostname, "minint-", 7) == 0 ? " (Windows PE)" : "");
+	return true;
+}
+
+static const struct rule rules[] = {
+	{ "no-dhcp-answer", ERROR, "DHCP",
+	  "PXE-E51: No DHCP or proxyDHCP offers were received",
+	  "no DHCP server on this link, or a firewall drops UDP 67/68",
+	  "run pxe-dhcpd -i IFACE --range START,END --boot bios=pxelinux.0 "
+	  "(or --proxy beside a router's DHCP server)", no_offer },
+	{ "no-boot-file", ERROR, "DHCP",
+	  "PXE-E53: No boot filename received",
+	  "a DHCP server answers but names no boot file (a router's, or "
+	  "dnsmasq without dhcp-boot)",
+	  "pxe-dhcpd: --boot bios=pxelinux.0 --boot efi-x64=syslinux.efi; "
+	  "beside a router: pxe-dhcpd --proxy --boot ...; dnsmasq: "
+	  "dhcp-boot=pxelinux.0", no_bootfile },
+	{ "tftp-refused", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
+	  "nothing listens on UDP port 69 at the next-server address",
+	  "start pxe-tftpd --root DIR on that address (or fix next-server / "
+	  "option 66)", tftp_refused },
+	{ "tftp-no-answer", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
+	  "no answer to the request: TFTP server down, a firewall, or the "
+	  "wrong next-server address",
+	  "check the server runs and UDP 69 is open; check next-server "
+	  "(siaddr, option 66)", tftp_silent },
+	{ "tftp-not-found", ERROR, "TFTP", "PXE-T01: File not found",
+	  "the boot file named by DHCP is not under the TFTP root",
+	  "put the file under the root, or fix the boot file name (DHCP "
+	  "option 67 / --boot)", tftp_notfound },
+	{ "tftp-error", ERROR, "TFTP", "PXE-T00 / boot loader error",
+	  "the transfer ended in an error",
+	  "see the error text; pxe-tftpd's log says more", tftp_other_error },
+	{ "no-config", ERROR, "menu",
+	  "Unable to locate configuration file",
+	  "no pxelinux.cfg/default and no per-machine file",
+	  "write one: mkpxemenu --root DIR ...", no_config },
+	{ "two-dhcp-servers", NOTE, "DHCP", NULL,
+	  "more than one DHCP server on this link",
+	  "beside a router, run pxe-dhcpd --proxy; otherwise keep one server",
+	  two_servers },
+	{ "tsize-probe", NOTE, "TFTP", NULL,
+	  "pxelinux asks for the size first and aborts on purpose", "nothing: "
+	  "this is normal", tsize_probe },
+	{ "config-search", NOTE, "menu", NULL,
+	  "pxelinux looks for UUID, 01-MAC and hex-IP files before default",
+	  "nothing: this is normal (mkpxemenu lookup shows the order)",
+	  config_search },
+	{ "slow-transfer", NOTE, "TFTP", NULL,
+	  "small blocks, lock-step transfer or retransmits",
+	  "ask for blksize 1408+ and windowsize (iPXE, pxelinux 6 and "
+	  "Windows' bootmgr do; pxe-tftpd grants both); retransmits point at "
+	  "the link", slow },
+	{ "next-stage", NOTE, "OS", NULL,
+	  "the booted system asked for its own address", "nothing: the boot "
+	  "reached the next stage", next_stage },
+};
+
+int
+rules_diagnose(struct sniff *s, struct client *c)
+{
+	char d[512], js[2048];
+	const struct rule *r, *failed = NULL;
+	char faildetail[512] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		r = &rules[i];
+		d[0] = '\0';
+		if (!r->test(s, c, d, sizeof(d)))
+			continue;
+		if (r->sev == ERROR && failed == NULL) {
+			failed = r;
+			snprintf(faildetail, sizeof(faildetail), "%s", d);
+		}
+		if (s->mode == OUT_JSON) {
+			js[0] = '\0';
+			json_str(js, sizeof(js), "rule", r->id);
+			json_str(js, sizeof(js), "severity", r->sev == ERROR ?
+			    "error" : "note");
+			json_str(js, sizeof(js), "stage", r->stage);
+			if (r->firmware)
+				json_str(js, sizeof(js), "firmware", r->firmware);
+			json_str(js, sizeof(js), "symptom", d);
+			json_str(js, sizeof(js), "cause", r->cause);
+			json_str(js, sizeof(js), "fix", r->fix);
+			fprintf(s->out, "{\"event\":\"diagnosis\",\"client\":\"%s\""
+			    "%s}\n", c->macs, js);
+		} else {
+			fprintf(s->out, "%s %s [%s] %s: %s\n", c->macs,
+			    r->sev == ERROR ? "FAILED" : "note", r->id, r->stage, d);
+			if (r->sev == ERROR) {
+				if (r->firmware)
+					fprintf(s->out, "    the machine shows: %s\n",
+					    r->firmware);
+				fprintf(s->out, "    likely cause: %s\n", r->cause);
+				fprintf(s->out, "    fix: %s\n", r->fix);
+			}
+		}
+	}
+	/* The summary line: stages reached, and the one that failed. */
+	if (s->mode == OUT_JSON) {
+		js[0] = '\0';
+		json_str(js, sizeof(js), "dhcp", c->acks ? "ack" : c->offers ?
+		    "offer" : c->discovers ? "discover" : "none");
+		json_str(js, sizeof(js), "boot_file", c->bootfile);
+		json_str(js, sizeof(js), "config", c->cfg_used);
+		json_str(js, sizeof(js), "os_stage", c->os_stage ? "yes" : "no");
+		if (failed) {
+			json_str(js, sizeof(js), "failed_stage", failed->stage);
+			json_str(js, sizeof(js), "failed_rule", failed->id);
+		}
+		fprintf(s->out, "{\"event\":\"summary\",\"client\":\"%s\"%s}\n",
+		    c->macs, js);
+	} else {
+		fprintf(s->out, "%s summary: DHCP %s%s%s, TFTP %s%s%s%s\n",
+		    c->macs, c->acks ? "done" : c->offers ? "offered" :
+		    c->discovers ? "unanswered" : "not seen", c->bootfile[0] ?
+		    ", boot file " : "", c->bootfile, c->tftp_seen ? "used" :
+		    "not reached", c->cfg_used[0] ? ", menu " : "", c->cfg_used,
+		    c->os_stage ? ", OS up" : "");
+		if (failed)
+			fprintf(s->out, "%s failed at %s: %s (%s)\n", c->macs,
+			    failed->stage, failed->firmware ? failed->firmware :
+			    failed->id, faildetail);
+	}
+	return failed ? 1 : 0;
+}

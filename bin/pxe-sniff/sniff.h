@@ -1,0 +1,104 @@
+/*
+ * pxe-sniff: shared declarations.  main.c opens the capture and feeds
+ * frames to track.c, which follows each client through DHCP and TFTP and
+ * reports events through out.c; at the end rules.c names what failed.
+ */
+#ifndef PXE_SNIFF_H
+#define PXE_SNIFF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libpxe/frame.h"
+
+#define SNIFF_MAX_CLIENTS	1024
+#define SNIFF_MAX_XFERS		4096
+#define SNIFF_MAX_SERVERS	8
+#define SNIFF_MAX_EVENTS	256	/* kept per client for --timeline */
+
+enum out_mode { OUT_TEXT, OUT_JSON, OUT_TIMELINE };
+
+/* One TFTP transfer, from its request to its end. */
+struct xfer {
+	uint32_t client_ip, server_ip;	/* network order */
+	uint16_t client_port, server_port;	/* server_port 0: no answer yet */
+	double t0, t_last;
+	char file[256];
+	bool write;
+	bool oack, tsize_asked, tsize_granted;
+	unsigned blksize, windowsize;
+	uint64_t blocks, bytes, retransmits, requests;
+	uint64_t hi;			/* highest block seen (64-bit) */
+	uint16_t last_wire;
+	enum { X_OPEN, X_DONE, X_ERROR, X_PROBE, X_UNREACH, X_ABORTED } state;
+	uint16_t err_code;
+	char err_msg[128];
+	struct client *client;
+	bool reported;
+};
+
+struct event {
+	double t;
+	char text[240];
+};
+
+/* One machine, by MAC. */
+struct client {
+	uint8_t mac[6];
+	char macs[18];
+	double t0;			/* its first packet */
+	uint32_t ip;			/* from its ACK (or seen as TFTP source) */
+	int arch;			/* option 93, -1 unknown */
+	char uuid[40], vclass[64], hostname[64];
+	bool pxe, ipxe;
+	unsigned discovers, requests, offers, offers_boot, acks, naks;
+	unsigned proxy_offers, os_requests;
+	uint32_t servers[SNIFF_MAX_SERVERS];	/* DHCP servers that answered */
+	bool server_gave_boot[SNIFF_MAX_SERVERS];
+	unsigned nservers;
+	uint32_t chosen;		/* server id of its REQUEST */
+	char bootfile[256];
+	uint32_t next_server;
+	bool tftp_seen;
+	bool os_stage;			/* DHCP again, not as PXEClient */
+	unsigned cfg_tries;		/* pxelinux config files not found */
+	char cfg_used[256];
+	struct event events[SNIFF_MAX_EVENTS];
+	unsigned nevents, dropped_events;
+};
+
+struct sniff {
+	enum out_mode mode;
+	int verbose;
+	bool have_t0;
+	double t0;			/* the capture's first packet */
+	double t_end;
+	uint64_t frames, decoded, malformed;
+	struct client *clients[SNIFF_MAX_CLIENTS];
+	unsigned nclients;
+	struct xfer *xfers[SNIFF_MAX_XFERS];
+	unsigned nxfers;
+	FILE *out;
+};
+
+/* track.c */
+void sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
+    size_t caplen);
+void sniff_finish(struct sniff *s);
+void sniff_free(struct sniff *s);
+
+/* out.c: one event, in the mode chosen; c may be NULL. */
+void out_event(struct sniff *s, struct client *c, double t, const char *kind,
+    const char *json_fields, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Append "key":"value" (escaped) to a JSON field list. */
+void json_str(char *buf, size_t cap, const char *key, const char *val);
+void json_num(char *buf, size_t cap, const char *key, double val);
+void out_timeline(struct sniff *s);
+
+/* rules.c: the diagnosis for one client, printed and returned (0 ok,
+ * 1 a stage failed). */
+int rules_diagnose(struct sniff *s, struct client *c);
+
+#endif

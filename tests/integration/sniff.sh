@@ -1,0 +1,91 @@
+#!/bin/sh
+# pxe-sniff, the tcpdump way: committed captures in, the expected text,
+# JSON, -v and --timeline out (tests/golden/sniff/NAME.pcap -> NAME.out,
+# NAME.json, ...).  One capture per diagnosis: a good boot (tsize probe,
+# config search, Windows PE asking again), no DHCP answer (PXE-E51), a
+# DHCP server without a boot file (PXE-E53), no TFTP server (PXE-E32 by
+# ICMP and by silence), a missing boot file, two DHCP servers, a slow
+# transfer.  As root the scenarios are also run live against today's
+# servers (tests/golden/sniff/make-captures) and the diagnoses must fire.
+# Then -w, bad usage, and a capture cut short.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+SNIFF=${PXE_SNIFF:-$top_builddir/bin/pxe-sniff/pxe-sniff}
+[ -x "$SNIFF" ] || { say "ERROR: $SNIFF is not built"; exit 99; }
+G=$top_srcdir/tests/golden/sniff
+
+same_output() {	# same_output GOLDEN ARGS...
+	want=$1
+	shift
+	"$SNIFF" "$@" > "$T/out" 2> "$T/err" || fail "pxe-sniff $*: exit $?: $(cat "$T/err")"
+	diff -u "$want" "$T/out" > "$T/diff" || fail "pxe-sniff $* differs from $(basename "$want"): $(head -n 40 "$T/diff")"
+}
+
+n=0
+for pcap in "$G"/*.pcap; do
+	name=$(basename "$pcap" .pcap)
+	same_output "$G/$name.out" -r "$pcap"
+	same_output "$G/$name.json" -r "$pcap" --json
+	[ -f "$G/$name.timeline" ] && same_output "$G/$name.timeline" -r "$pcap" --timeline
+	[ -f "$G/$name.v.out" ] && same_output "$G/$name.v.out" -r "$pcap" -v
+	n=$((n + 1))
+done
+[ "$n" -ge 8 ] || fail "only $n golden captures"
+
+# Each diagnosis is in its golden output (so the goldens cannot drift
+# into saying nothing).
+has() {	# has NAME REGEX
+	grep -Eq "$2" "$G/$1.out" || fail "$1.out lacks /$2/"
+}
+has e51 'FAILED \[no-dhcp-answer\].*PXE-E51|failed at DHCP: PXE-E51'
+has e53 'failed at DHCP: PXE-E53: No boot filename received'
+has e32-refused 'failed at TFTP: PXE-E32: TFTP open timeout \(RRQ "pxelinux.0" to 10.80.0.1 answered by ICMP'
+has e32-silent 'failed at TFTP: PXE-E32: TFTP open timeout \(RRQ "pxelinux.0" to 10.80.0.1 sent [0-9]+ times, never answered'
+has notfound 'failed at TFTP: PXE-T01: File not found \("boot/pxelinux.0"'
+has two-servers 'note \[two-dhcp-servers\] DHCP: 2 DHCP servers answered \(10.80.0.1 and 10.80.0.254\)'
+has slow 'note \[slow-transfer\] TFTP: "big.img": .* blksize 512, windowsize 1'
+has ok "pxelinux's tsize probe \(normal\)"
+has ok 'config search, MAC step: normal'
+has ok 'summary: DHCP done, boot file pxelinux.0, TFTP used, menu pxelinux.cfg/default, OS up'
+has ok 'hostname minint-k4e2 \(Windows PE\)'
+grep -q 'failed at' "$G/ok.out" && fail "the good boot is diagnosed as failed"
+if command -v python3 > /dev/null; then
+	for j in "$G"/*.json; do
+		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$j" ||
+		    fail "$(basename "$j") is not JSON lines"
+	done
+fi
+
+# -w saves what was seen; reading it back says the same.
+"$SNIFF" -r "$G/ok.pcap" -w "$T/copy.pcap" > /dev/null || fail "-w"
+same_output "$G/ok.out" -r "$T/copy.pcap"
+
+# Usage and runtime errors.
+"$SNIFF" -r "$G/ok.pcap" -i lo > /dev/null 2>&1; [ $? = 2 ] || fail "-i with -r: not exit 2"
+"$SNIFF" -r "$T/nothere.pcap" > /dev/null 2> "$T/err"; [ $? = 1 ] || fail "missing file: not exit 1"
+grep -q 'nothere.pcap' "$T/err" || fail "the error does not name the file: $(cat "$T/err")"
+"$SNIFF" -r "$G/ok.pcap" -f 'udp and and' > /dev/null 2>&1; [ $? = 2 ] || fail "bad filter: not exit 2"
+"$SNIFF" --bogus > /dev/null 2>&1; [ $? = 2 ] || fail "unknown option: not exit 2"
+"$SNIFF" --help | grep -q -- '--timeline' || fail "--help"
+# A capture cut in the middle of a packet: what was whole is decoded.
+head -c 3000 "$G/ok.pcap" > "$T/cut.pcap"
+"$SNIFF" -r "$T/cut.pcap" > "$T/out" 2>&1
+grep -q DHCPDISCOVER "$T/out" || fail "nothing decoded from a cut capture: $(cat "$T/out")"
+
+# Live: today's servers and clients, the same diagnoses.
+if [ "$(id -u)" = 0 ] && command -v tcpdump > /dev/null && command -v dnsmasq > /dev/null; then
+	PXE_SNIFF=$SNIFF "$G/make-captures" "$T/live" ok e53 e32-refused notfound \
+	    > "$T/live.log" 2>&1 || fail "make-captures: $(tail -n 5 "$T/live.log")"
+	for sc in ok e53 e32-refused notfound; do
+		"$SNIFF" -r "$T/live/$sc.pcap" > "$T/live/$sc.out" || fail "live $sc"
+	done
+	grep -q 'summary: DHCP done, boot file pxelinux.0, TFTP used, menu pxelinux.cfg/default, OS up' \
+	    "$T/live/ok.out" || fail "live good boot: $(cat "$T/live/ok.out")"
+	grep -q 'failed at DHCP: PXE-E53' "$T/live/e53.out" || fail "live PXE-E53: $(cat "$T/live/e53.out")"
+	grep -q 'failed at TFTP: PXE-E32' "$T/live/e32-refused.out" || fail "live PXE-E32: $(cat "$T/live/e32-refused.out")"
+	grep -q 'failed at TFTP: PXE-T01' "$T/live/notfound.out" || fail "live not found: $(cat "$T/live/notfound.out")"
+	say "live captures diagnosed as the golden ones"
+else
+	say "live part skipped: needs root, tcpdump and dnsmasq"
+fi
+exit 0
