@@ -48,6 +48,14 @@ tap_ok(int cond, const char *fmt, ...)
 
 static inline void tap_diag(const char *s) { printf("# %s\n", s); }
 
+/* Count n checks as skipped, with the reason (a missing tool). */
+static inline void
+tap_skip(int n, const char *why)
+{
+	while (n-- > 0)
+		printf("ok %d # SKIP %s\n", ++tap_n, why);
+}
+
 static inline int
 tap_done(void)
 {

@@ -1,0 +1,53 @@
+/*
+ * Fuzz target for lib/libpxe/isofs: the UDF File Entry decoder (every
+ * file of an ISO from the internet goes through it) and the timestamp
+ * decoder, on the same bytes, with the invariants their callers rely on.
+ * Built as a libFuzzer target with --enable-fuzzing (clang), else linked
+ * with replay.c to replay the corpus under `make check`.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpxe/isofs.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct isofs_extent ext[ISOFS_MAX_EXTENTS];
+	struct isofs_stat st;
+	size_t ioff, ilen;
+	unsigned next, cap, i;
+	uint8_t *copy;
+	int r;
+
+	/* A private copy so that reads past the end are caught by ASan. */
+	if ((copy = malloc(size ? size : 1)) == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	if (size >= 12)
+		(void)isofs_udf_time(copy + size - 12);
+	for (cap = 1; cap <= ISOFS_MAX_EXTENTS; cap *= 16) {
+		r = isofs_udf_decode_fe(copy, size, 1000, &st, ext, cap, &next,
+		    &ioff, &ilen);
+		if (r != 0)
+			continue;
+		if (next > cap || ioff > size || ilen > size - ioff ||
+		    (ilen > 0 && next > 0))
+			abort();
+		if (ilen > 0)
+			(void)(volatile uint8_t)copy[ioff + ilen - 1];
+		if (st.offset != ISOFS_NO_OFFSET && (next != 1 ||
+		    st.offset != ext[0].off || st.is_dir || st.size == 0 ||
+		    ext[0].len < st.size))
+			abort();
+		for (i = 0; i < next; i++)
+			if (ext[i].len == 0 || ext[i].len > 0x3fffffff ||
+			    ext[i].off % 2048 != 0)
+				abort();
+	}
+	free(copy);
+	return 0;
+}
