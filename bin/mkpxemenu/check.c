@@ -26,6 +26,7 @@
 #include "libpxe/fsroot.h"
 #include "libpxe/opts.h"
 #include "libpxe/pxelinux.h"
+#include "libpxe/str.h"
 #include "mkpxemenu.h"
 
 #define MAX_BOOTDIRS	8
@@ -84,18 +85,6 @@ note(struct chk *c, const char *file, int line, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
-}
-
-/* Copy a string, cut to fit. */
-static void
-scopy(char *d, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(d, src, n);
-	d[n] = '\0';
 }
 
 /* Did snprintf's result fit? */
@@ -250,19 +239,6 @@ struct cfgstate {
 static void parse_config(struct chk *c, struct cfgstate *s, const char *rel,
     int depth);
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* The first word of s into w (NUL-terminated); the rest after it. */
 static const char *
 word(const char *s, char *w, size_t cap)
@@ -316,7 +292,7 @@ new_label(struct chk *c, struct cfgstate *s, const char *file, int line,
 	}
 	s->cur = &s->labels[s->nlabels++];
 	memset(s->cur, 0, sizeof(*s->cur));
-	scopy(s->cur->name, sizeof(s->cur->name), name);
+	pxe_str_copy(s->cur->name, sizeof(s->cur->name), name);
 	snprintf(s->cur->file, sizeof(s->cur->file), "%s", file);
 	s->cur->line = line;
 	c->labels++;
@@ -331,7 +307,7 @@ config_line(struct chk *c, struct cfgstate *s, const char *file, int line,
 	size_t i;
 	int k = -1;
 
-	text = trim(text);
+	text = pxe_str_trim(text);
 	if (*in_text) {
 		if (strncasecmp(text, "ENDTEXT", 7) == 0)
 			*in_text = false;
@@ -410,7 +386,7 @@ config_line(struct chk *c, struct cfgstate *s, const char *file, int line,
 		break;
 	case KW_UI:
 		word(args, w, sizeof(w));
-		scopy(s->ui, sizeof(s->ui), w);
+		pxe_str_copy(s->ui, sizeof(s->ui), w);
 		snprintf(s->uifile, sizeof(s->uifile), "%s", file);
 		s->uiline = line;
 		ref(c, file, line, "UI", w);
@@ -795,7 +771,7 @@ check_script(struct chk *c, const char *rel, bool grub)
 		line++;
 		if ((nl = strchr(p, '\n')) != NULL)
 			*nl++ = '\0';
-		t = trim(p);
+		t = pxe_str_trim(p);
 		args = word(t, w, sizeof(w));
 		for (i = 0; kws[i]; i++)
 			if (strcmp(w, kws[i]) == 0)
@@ -857,8 +833,8 @@ find_loaders(struct chk *c, const char *rel, int depth, char dirs[][512],
 		    (strcasecmp(de->d_name, "pxelinux.0") == 0 ||
 		    strcasecmp(de->d_name, "lpxelinux.0") == 0 ||
 		    strcasecmp(de->d_name, "syslinux.efi") == 0)) {
-			scopy(dirs[*n], 512, rel);
-			scopy(loaders[*n], 32, de->d_name);
+			pxe_str_copy(dirs[*n], 512, rel);
+			pxe_str_copy(loaders[*n], 32, de->d_name);
 			efi[*n] = strcasecmp(de->d_name, "syslinux.efi") == 0;
 			(*n)++;
 		}
@@ -874,7 +850,7 @@ check_bootdir(struct chk *c, const char *dir, const char *loader, bool efi)
 	DIR *d;
 	unsigned before = c->configs;
 
-	scopy(c->bootdir, sizeof(c->bootdir), dir);
+	pxe_str_copy(c->bootdir, sizeof(c->bootdir), dir);
 	c->efi = efi;
 	c->version = 0;
 	check_loader(c, loader);

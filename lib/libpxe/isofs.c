@@ -24,6 +24,7 @@
 
 #include "libpxe/buf.h"
 #include "libpxe/isofs.h"
+#include "libpxe/str.h"
 
 #define SECTOR		2048u
 
@@ -346,17 +347,6 @@ next_comp(const char **pp, char *comp, size_t cap)
 }
 
 /* Copy src into dst (capacity cap > 0), cut if it does not fit. */
-static void
-copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* Append "/name" (or "name" at the start) to found, if there is room. */
 static int
 add_found(char *found, size_t cap, const char *name)
@@ -441,11 +431,11 @@ iso_name(const struct isofs *fs, const char *raw, char *out, size_t cap)
 	char tmp[ISOFS_NAME_MAX + 1];
 
 	if (strlen(raw) >= sizeof(tmp)) {
-		copy_str(out, cap, raw);
+		pxe_str_copy(out, cap, raw);
 		return;
 	}
 	iso9660_name_translate_ext(raw, tmp, fs->joliet);
-	copy_str(out, cap, tmp);
+	pxe_str_copy(out, cap, tmp);
 }
 
 static bool
@@ -691,7 +681,7 @@ udf_next(struct isofs_dir *d, struct isofs_dirent *e)
 			return r;
 		e->st = n.st;
 		node_free(&n);
-		copy_str(e->name, sizeof(e->name), u->psz_name);
+		pxe_str_copy(e->name, sizeof(e->name), u->psz_name);
 		return 1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "str.h"
 
 /* The options every program has, appended after the program's table. */
 static const struct pxe_opt common[] = {
@@ -140,20 +141,6 @@ apply(const struct pxe_opts_spec *spec, const struct pxe_opt *o,
 	return 2;
 }
 
-/* Strip leading and trailing white space in place. */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* Read one configuration file, nested depth files deep. */
 static int
 read_file(const struct pxe_opts_spec *spec, const char *path, int depth)
@@ -174,16 +161,16 @@ read_file(const struct pxe_opts_spec *spec, const char *path, int depth)
 		snprintf(where, sizeof(where), "%s:%d: ", path, lineno);
 		if ((s = strchr(line, '#')) != NULL)
 			*s = '\0';
-		s = trim(line);
+		s = pxe_str_trim(line);
 		if (*s == '\0')
 			continue;
 		nlen = strcspn(s, " \t=");
 		val = s + nlen;
 		if (*val) {
 			*val++ = '\0';	/* ends the name */
-			val = trim(val);
+			val = pxe_str_trim(val);
 			if (*val == '=')
-				val = trim(val + 1);
+				val = pxe_str_trim(val + 1);
 		}
 		o = find_long(spec, s, nlen);
 		if (o == NULL || o->id == PXE_OPT_HELP ||
