@@ -154,6 +154,8 @@ parse_resp(const struct der *outer, struct spnego_token *t)
 	struct pxe_buf b, ib;
 	struct der seq, f, e;
 
+	/* The mechanism was chosen before; a supportedMech may restate it. */
+	t->ntlm_offered = t->ntlm_first = true;
 	pxe_buf_init_ro(&b, outer->val, outer->len);
 	if (der_expect(&b, 0x30, &seq) < 0)
 		return -EBADMSG;

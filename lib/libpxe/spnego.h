@@ -34,7 +34,9 @@ struct spnego_token {
 	enum spnego_kind kind;
 	const uint8_t *mech_types;	/* DER of MechTypeList (INIT), or NULL */
 	size_t mech_types_len;
-	bool ntlm_offered;		/* NTLMSSP is in the list */
+	bool ntlm_offered;		/* NTLMSSP is in the list (RESP: it is
+					 * the mechanism unless supportedMech
+					 * names another) */
 	bool ntlm_first;		/* ... and first (optimistic token is it) */
 	int neg_state;			/* RESP: negState, or -1 */
 	const uint8_t *token;		/* mechToken / responseToken, or NULL */
