@@ -153,7 +153,6 @@ out_pop(struct conn *c)
 	c->out = ob->next;
 	if (c->out == NULL)
 		c->out_tail = NULL;
-	c->out_bytes -= ob->len;
 	free(ob->data);
 	free(ob);
 }
@@ -195,29 +194,42 @@ write_out(struct conn *c)
 	return 0;
 }
 
+/* Bytes queued and not yet written. */
+static size_t
+queued(const struct conn *c)
+{
+	const struct outbuf *ob;
+	size_t n = 0;
+
+	for (ob = c->out; ob; ob = ob->next)
+		n += ob->len - ob->sent;
+	return n;
+}
+
 void
 conn_flush(struct conn *c)
 {
-	struct outbuf *ob;
-
-	c->out_bytes = 0;
-	for (ob = c->out; ob; ob = ob->next)
-		c->out_bytes += ob->len - ob->sent;
 	if (write_out(c) < 0)
 		return;
+	c->out_bytes = queued(c);
 	c->reading = c->out_bytes < SMBD_OUT_HIGH;
 	set_events(c);
 }
 
-/* Handle every complete frame in the input buffer. */
-static void
-frames(struct conn *c)
+/* Answer the complete frames at the start of the input buffer, while the
+ * output queue is short; 1 if one is left because of the queue. */
+static int
+some_frames(struct conn *c)
 {
 	size_t off = 0, flen;
 	uint8_t type;
+	int more = 0;
 
-	while (!c->dead && c->in_len - off >= 4 &&
-	    c->out_bytes < SMBD_OUT_HIGH) {
+	while (!c->dead && c->in_len - off >= 4) {
+		if (queued(c) >= SMBD_OUT_HIGH) {
+			more = 1;
+			break;
+		}
 		type = c->in[off];
 		flen = (size_t)c->in[off + 1] << 16 |
 		    (size_t)c->in[off + 2] << 8 | c->in[off + 3];
@@ -229,7 +241,7 @@ frames(struct conn *c)
 			c->d->c.dropped++;
 			conn_close(c, type != 0 ? "not a session message" :
 			    "frame too large");
-			return;
+			return 0;
 		}
 		if (c->in_len - off - 4 < flen)
 			break;
@@ -237,7 +249,7 @@ frames(struct conn *c)
 			c->d->c.dropped++;
 			conn_flush(c);	/* what was answered before goes out */
 			conn_close(c, "protocol error");
-			return;
+			return 0;
 		}
 		off += 4 + flen;
 		if (!c->dead)
@@ -245,12 +257,28 @@ frames(struct conn *c)
 			    (uint64_t)c->d->cfg.idle_timeout * 1000);
 	}
 	if (c->dead)
-		return;
+		return 0;
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->in_len - off);
 		c->in_len -= off;
 	}
-	conn_flush(c);
+	return more;
+}
+
+/* Handle every complete frame in the input buffer, writing as we go. */
+static void
+frames(struct conn *c)
+{
+	int more;
+
+	do {
+		more = some_frames(c);
+		if (c->dead)
+			return;
+		conn_flush(c);
+		if (c->dead)
+			return;
+	} while (more && c->reading);
 }
 
 /* Read what is waiting.  0, or -1 when c was closed. */
