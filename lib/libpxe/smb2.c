@@ -659,6 +659,8 @@ smb1_negotiate_dialect(const uint8_t *p, size_t len)
 	uint16_t count;
 	int best = -EPROTONOSUPPORT;
 
+	if (len < 35)
+		return -EBADMSG;
 	pxe_buf_init_ro(&b, p, len);
 	if (pxe_buf_get_le32(&b) != SMB1_MAGIC || pxe_buf_get_u8(&b) != 0x72)
 		return -EBADMSG;
