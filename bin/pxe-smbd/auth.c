@@ -498,6 +498,10 @@ finish_auth(struct req *r, struct session *s, const uint8_t *tok, size_t n,
 	    &a) < 0)
 		return logon_failure(r, s, "?", "malformed AUTHENTICATE");
 	user_name(&a, s->user, sizeof(s->user));
+	if (a.v2 && a.blob_bad) {
+		logon_failure(r, s, s->user, "malformed NTLMv2 response");
+		return STATUS_INVALID_PARAMETER;
+	}
 	res = authenticate(d, s, &a, tok, n, key);
 	if (res == AUTH_FAIL)
 		return logon_failure(r, s, s->user, a.anonymous ?

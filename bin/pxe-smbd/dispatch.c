@@ -62,6 +62,7 @@ struct chain {
 	uint32_t create_status;
 	bool have_fid;
 	bool first;
+	bool broken;		/* the chain began with a related message */
 };
 
 #define RESP_RESERVE	(64 * 1024)
@@ -228,7 +229,13 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 			st = STATUS_ACCESS_DENIED;
 	} else if (m->h.flags & SMB2_FLAGS_ASYNC_COMMAND) {
 		st = STATUS_INVALID_PARAMETER;
+	} else if (m->h.flags & SMB2_FLAGS_RELATED_OPERATIONS &&
+	    (ch->first || ch->broken)) {
+		/* A related message needs one before it to relate to. */
+		ch->broken = true;
+		st = STATUS_INVALID_PARAMETER;
 	} else {
+		ch->broken = false;
 		h = &handlers[m->h.command];
 		st = check_context(&r, h, ch);
 		if (st == 0)

@@ -130,31 +130,32 @@ bad_char(unsigned char ch)
 
 /*
  * A client's UTF-16 name to a share-relative UTF-8 path with '/'
- * separators ("" for the share itself).  0 or a status.
+ * separators ("" for the share itself).  *data_stream is set when the
+ * name ended in "::$DATA" (the unnamed stream, i.e. the file).  0 or a
+ * status.
  */
 static uint32_t
-client_path(const uint8_t *u16, size_t n, char *out, size_t cap)
+client_path(const uint8_t *u16, size_t n, char *out, size_t cap,
+    bool *data_stream)
 {
 	char *colon, *p, *comp;
 	ssize_t len;
 
+	*data_stream = false;
 	if (n == 0) {
 		out[0] = '\0';
 		return 0;
 	}
 	if ((len = pxe_utf16_to_utf8(u16, n, out, cap)) < 0)
-		return len == -ENAMETOOLONG ? STATUS_OBJECT_NAME_INVALID :
-		    STATUS_OBJECT_NAME_INVALID;
+		return STATUS_OBJECT_NAME_INVALID;
 	if (out[0] == '\\')
 		return STATUS_INVALID_PARAMETER;
 	if ((colon = strchr(out, ':')) != NULL) {
-		/* The unnamed data stream is the file; no other exists. */
-		if (strcasecmp(colon, "::$DATA") != 0 &&
-		    strcasecmp(colon, ":") != 0)
-			return strchr(colon + 1, '\\') != NULL ?
-			    STATUS_OBJECT_NAME_INVALID :
-			    STATUS_OBJECT_NAME_NOT_FOUND;
+		/* No named streams here; "::$DATA" is the file itself. */
+		if (strcasecmp(colon, "::$DATA") != 0 || colon == out)
+			return STATUS_OBJECT_NAME_INVALID;
 		*colon = '\0';
+		*data_stream = true;
 	}
 	for (p = out; *p; p++) {
 		if (bad_char((unsigned char)*p))
@@ -295,12 +296,14 @@ smb_create(struct req *r)
 	struct be_stat st;
 	struct open *o;
 	char path[MAXPATH], found[MAXPATH];
+	bool data_stream;
 	uint32_t s;
 	int e;
 
 	if ((s = smb2_parse_create(r->m, &q)) != 0)
 		return s;
-	if ((s = client_path(q.name, q.name_len, path, sizeof(path))) != 0)
+	if ((s = client_path(q.name, q.name_len, path, sizeof(path),
+	    &data_stream)) != 0)
 		return s;
 	if ((s = create_allowed(r, &q, path)) != 0)
 		return s;
@@ -311,6 +314,8 @@ smb_create(struct req *r)
 		denied(r, "create", path);
 		return STATUS_ACCESS_DENIED;
 	}
+	if (e < 0 && data_stream)
+		return STATUS_OBJECT_NAME_INVALID;	/* as a no-streams FS */
 	if (e < 0)
 		return errno_status(e);
 	if ((e = sh->ops->stat(node, &st)) < 0) {
@@ -715,9 +720,13 @@ smb_ioctl(struct req *r)
 	case FSCTL_DFS_GET_REFERRALS_EX:
 		return STATUS_NOT_FOUND;
 	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
-	case FSCTL_PIPE_TRANSCEIVE:
 		return STATUS_NOT_SUPPORTED;
 	}
+	/* The rest act on an open file: it must be one. */
+	if (open_get(r, &q.fid, &s) == NULL)
+		return s;
+	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE)
+		return STATUS_NOT_SUPPORTED;
 	return STATUS_INVALID_DEVICE_REQUEST;
 }
 

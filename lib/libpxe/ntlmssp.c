@@ -164,7 +164,10 @@ get_field(struct pxe_buf *b, const uint8_t *msg, size_t len,
 	return 0;
 }
 
-/* Walk the AV pairs of an NTLMv2 blob for MsvAvFlags. */
+/*
+ * Check the NTLMv2 blob (NTLMv2_CLIENT_CHALLENGE): its header, and AV
+ * pairs that stay inside it and end with MsvAvEOL; note MsvAvFlags.
+ */
 static void
 scan_blob(struct ntlmssp_auth *a)
 {
@@ -174,13 +177,19 @@ scan_blob(struct ntlmssp_auth *a)
 
 	/* NTProofStr(16) RespType HiRespType Reserved(6) Time(8) Client(8)
 	 * Reserved(4), then the pairs. */
-	if (a->nt_len < 16 + 28)
+	if (a->nt_len < 16 + 28 || a->nt[16] != 1 || a->nt[17] != 1) {
+		a->blob_bad = true;
 		return;
+	}
 	pxe_buf_init_ro(&b, a->nt + 44, a->nt_len - 44);
-	while (pxe_buf_left(&b) >= 4) {
+	for (;;) {
 		id = pxe_buf_get_le16(&b);
 		n = pxe_buf_get_le16(&b);
-		if (id == NTLM_AV_EOL || n > pxe_buf_left(&b))
+		if (!pxe_buf_ok(&b) || n > pxe_buf_left(&b)) {
+			a->blob_bad = true;
+			return;
+		}
+		if (id == NTLM_AV_EOL)
 			return;
 		if (id == NTLM_AV_FLAGS && n == 4) {
 			v = pxe_buf_get_le32(&b);

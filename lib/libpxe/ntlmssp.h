@@ -99,6 +99,8 @@ struct ntlmssp_auth {
 	bool anonymous;			/* empty user and empty NT response */
 	bool v2;			/* an NTLMv2 response (nt_len > 24) */
 	bool mic_flagged;		/* the v2 blob's MsvAvFlags says MIC */
+	bool blob_bad;			/* the v2 blob is malformed (its AV
+					 * pairs overrun or lack an EOL) */
 };
 
 /* Decode an AUTHENTICATE message; 0 or -EBADMSG. */
