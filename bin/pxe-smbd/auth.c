@@ -167,7 +167,7 @@ smb_negotiate(struct req *r)
 	p.dialect = dialect;
 	memcpy(p.guid, d->guid, 16);
 	p.capabilities = dialect >= SMB2_DIALECT_210 ?
-	    SMB2_GLOBAL_CAP_LARGE_MTU : 0;
+	    SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING : 0;
 	p.max_transact = c->max_transact;
 	p.max_read = c->max_read;
 	p.max_write = c->max_write;
@@ -637,7 +637,7 @@ smb_validate_negotiate(struct req *r, const uint8_t *in, size_t len)
 	}
 	smb2_put_ioctl_resp(&r->b, FSCTL_VALIDATE_NEGOTIATE_INFO, &fid, 24);
 	smb2_put_validate_negotiate(&r->b, c->dialect >= SMB2_DIALECT_210 ?
-	    SMB2_GLOBAL_CAP_LARGE_MTU : 0, d->guid,
+	    SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING : 0, d->guid,
 	    SMB2_NEGOTIATE_SIGNING_ENABLED | (d->cfg.require_signing ?
 	    SMB2_NEGOTIATE_SIGNING_REQUIRED : 0), c->dialect);
 	r->body_done = true;

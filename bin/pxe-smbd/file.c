@@ -247,15 +247,46 @@ grant(uint32_t desired)
 
 /* ---- CREATE, CLOSE ---- */
 
-static bool
-has_ctx(const struct smb2_create_req *q, const char *tag)
+static const struct smb2_create_ctx *
+find_ctx(const struct smb2_create_req *q, const char *tag)
 {
 	unsigned i;
 
 	for (i = 0; i < q->nctx; i++)
 		if (strcmp(q->ctx[i].tag, tag) == 0)
-			return true;
-	return false;
+			return &q->ctx[i];
+	return NULL;
+}
+
+/*
+ * Caching: the share never changes, so nothing ever has to be broken.
+ * A Level II oplock for whoever asks for one, and for a lease the read
+ * and handle caching asked for (never write caching) on files.
+ */
+static void
+grant_caching(struct req *r, const struct smb2_create_req *q, bool dir,
+    struct smb2_create_resp *p)
+{
+	const struct smb2_create_ctx *ls = find_ctx(q, "RqLs");
+
+	p->oplock = SMB2_OPLOCK_LEVEL_NONE;
+	if (q->oplock == SMB2_OPLOCK_LEVEL_LEASE) {
+		if (r->c->dialect < SMB2_DIALECT_210 || ls == NULL ||
+		    smb2_parse_lease(ls->data, ls->data_len, &p->lease) < 0) {
+			memset(&p->lease, 0, sizeof(p->lease));
+			return;
+		}
+		p->lease.state &= dir ? 0 : SMB2_LEASE_READ_CACHING |
+		    SMB2_LEASE_HANDLE_CACHING;
+		p->lease.flags &= SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET;
+		p->lease.epoch = 1;
+		p->oplock = SMB2_OPLOCK_LEVEL_LEASE;
+		return;
+	}
+	if (!dir && (q->oplock == SMB2_OPLOCK_LEVEL_II ||
+	    q->oplock == SMB2_OPLOCK_LEVEL_EXCLUSIVE ||
+	    q->oplock == SMB2_OPLOCK_LEVEL_BATCH))
+		p->oplock = SMB2_OPLOCK_LEVEL_II;
 }
 
 /* Refuse what a read-only share cannot do; 0 or a status. */
@@ -345,13 +376,13 @@ smb_create(struct req *r)
 	r->c->d->c.opens++;
 	fill_info(&st, base_name(found), &fi);
 	memset(&p, 0, sizeof(p));
-	p.oplock = SMB2_OPLOCK_LEVEL_NONE;
+	grant_caching(r, &q, st.dir, &p);
 	p.action = FILE_OPENED;
 	p.fi = &fi;
 	p.fid.persistent = p.fid.volatile_ = o->id;
-	p.mxac = has_ctx(&q, "MxAc");
+	p.mxac = find_ctx(&q, "MxAc") != NULL;
 	p.maximal_access = SMB2_READONLY_ACCESS;
-	p.qfid = has_ctx(&q, "QFid");
+	p.qfid = find_ctx(&q, "QFid") != NULL;
 	smb2_put_create_resp(&r->b, &p);
 	r->new_fid = p.fid;
 	r->body_done = true;

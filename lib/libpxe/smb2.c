@@ -826,11 +826,57 @@ put_create_ctx(struct pxe_buf *b, const char *tag, const uint8_t *data,
 		pad8(b);
 }
 
+int
+smb2_parse_lease(const uint8_t *p, size_t len, struct smb2_lease *l)
+{
+	struct pxe_buf b;
+
+	memset(l, 0, sizeof(*l));
+	if (len != 32 && len != 52)
+		return -EBADMSG;
+	pxe_buf_init_ro(&b, p, len);
+	pxe_buf_get_bytes(&b, l->key, 16);
+	l->state = pxe_buf_get_le32(&b);
+	l->flags = pxe_buf_get_le32(&b);
+	pxe_buf_get_le64(&b);		/* LeaseDuration */
+	l->version = 1;
+	if (len == 52) {
+		pxe_buf_get_bytes(&b, l->parent_key, 16);
+		l->epoch = pxe_buf_get_le16(&b);
+		l->version = 2;
+	}
+	return pxe_buf_ok(&b) ? 0 : -EBADMSG;
+}
+
+/* The RqLs answer: the key, the state granted, v2's parent and epoch. */
+static size_t
+lease_data(const struct smb2_lease *l, uint8_t out[52])
+{
+	struct pxe_buf q;
+
+	pxe_buf_init(&q, out, 52);
+	pxe_buf_put_bytes(&q, l->key, 16);
+	pxe_buf_put_le32(&q, l->state);
+	pxe_buf_put_le32(&q, l->version == 2 ? l->flags : 0);
+	pxe_buf_put_le64(&q, 0);
+	if (l->version == 2) {
+		pxe_buf_put_bytes(&q, l->parent_key, 16);
+		pxe_buf_put_le16(&q, l->epoch);
+		pxe_buf_put_le16(&q, 0);
+	}
+	return q.off;
+}
+
 void
 smb2_put_create_resp(struct pxe_buf *b, const struct smb2_create_resp *r)
 {
-	uint8_t mxac[8], qfid[32];
-	size_t ctx_field, ctx_off;
+	struct {
+		const char *tag;
+		uint8_t data[52];
+		size_t len;
+	} ctx[3];
+	size_t n = 0, i, ctx_field, ctx_off;
+	struct pxe_buf q;
 
 	pxe_buf_put_le16(b, 89);
 	pxe_buf_put_u8(b, r->oplock);
@@ -843,29 +889,35 @@ smb2_put_create_resp(struct pxe_buf *b, const struct smb2_create_resp *r)
 	ctx_field = b->off;
 	pxe_buf_put_le32(b, 0);
 	pxe_buf_put_le32(b, 0);
-	if (!r->mxac && !r->qfid) {
-		pxe_buf_put_u8(b, 0);
-		return;
-	}
-	ctx_off = b->off;
 	if (r->mxac) {
-		memset(mxac, 0, 4);
-		mxac[4] = (uint8_t)r->maximal_access;
-		mxac[5] = (uint8_t)(r->maximal_access >> 8);
-		mxac[6] = (uint8_t)(r->maximal_access >> 16);
-		mxac[7] = (uint8_t)(r->maximal_access >> 24);
-		put_create_ctx(b, "MxAc", mxac, sizeof(mxac), !r->qfid);
+		ctx[n].tag = "MxAc";
+		pxe_buf_init(&q, ctx[n].data, sizeof(ctx[n].data));
+		pxe_buf_put_le32(&q, 0);	/* QueryStatus */
+		pxe_buf_put_le32(&q, r->maximal_access);
+		ctx[n++].len = q.off;
 	}
 	if (r->qfid) {
-		struct pxe_buf q;
-
-		pxe_buf_init(&q, qfid, sizeof(qfid));
+		ctx[n].tag = "QFid";
+		pxe_buf_init(&q, ctx[n].data, sizeof(ctx[n].data));
 		pxe_buf_put_le64(&q, r->fi->file_id);
 		pxe_buf_put_le64(&q, r->fi->volume_id);
 		pxe_buf_put_le64(&q, 0);
 		pxe_buf_put_le64(&q, 0);
-		put_create_ctx(b, "QFid", qfid, sizeof(qfid), true);
+		ctx[n++].len = q.off;
 	}
+	if (r->lease.version) {
+		ctx[n].tag = "RqLs";
+		ctx[n].len = lease_data(&r->lease, ctx[n].data);
+		n++;
+	}
+	if (n == 0) {
+		pxe_buf_put_u8(b, 0);
+		return;
+	}
+	ctx_off = b->off;
+	for (i = 0; i < n; i++)
+		put_create_ctx(b, ctx[i].tag, ctx[i].data, ctx[i].len,
+		    i + 1 == n);
 	if (!pxe_buf_ok(b))
 		return;
 	b->data[ctx_field] = (uint8_t)ctx_off;

@@ -174,6 +174,14 @@ enum smb2_cmd {
 #define FILE_OPEN_BY_FILE_ID	0x00002000u
 #define FILE_OPENED		1
 #define SMB2_OPLOCK_LEVEL_NONE	0x00
+#define SMB2_OPLOCK_LEVEL_II	0x01
+#define SMB2_OPLOCK_LEVEL_EXCLUSIVE 0x08
+#define SMB2_OPLOCK_LEVEL_BATCH	0x09
+#define SMB2_OPLOCK_LEVEL_LEASE	0xff
+#define SMB2_LEASE_READ_CACHING		0x01
+#define SMB2_LEASE_HANDLE_CACHING	0x02
+#define SMB2_LEASE_WRITE_CACHING	0x04
+#define SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET 0x04
 
 /* File attributes. */
 #define FILE_ATTRIBUTE_READONLY		0x00000001u
@@ -448,6 +456,19 @@ struct smb2_file_info {
 	size_t name_len;
 };
 
+/* A lease request (RqLs context): version 1 or 2. */
+struct smb2_lease {
+	int version;		/* 0: none */
+	uint8_t key[16];
+	uint32_t state;
+	uint32_t flags;
+	uint8_t parent_key[16];
+	uint16_t epoch;
+};
+
+/* Decode an RqLs context's data (32 or 52 bytes).  0 or -EBADMSG. */
+int smb2_parse_lease(const uint8_t *p, size_t len, struct smb2_lease *l);
+
 struct smb2_create_resp {
 	uint8_t oplock;
 	uint32_t action;
@@ -456,6 +477,7 @@ struct smb2_create_resp {
 	bool mxac;		/* answer a MxAc context */
 	uint32_t maximal_access;
 	bool qfid;		/* answer a QFid context */
+	struct smb2_lease lease;	/* answer an RqLs context (granted) */
 };
 void smb2_put_create_resp(struct pxe_buf *b, const struct smb2_create_resp *r);
 

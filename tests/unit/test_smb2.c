@@ -409,6 +409,39 @@ test_responses(void)
 	    "MxAc: status 0, maximal access read-only");
 	tap_ok(get32(buf, 184) == 0 && memcmp(buf + 184 + 16, "QFid", 4) == 0 &&
 	    buf[184 + 24] == 77, "QFid: the file id");
+
+	/* With a v2 lease as well: three contexts, RqLs last. */
+	{
+		uint8_t rq[52];
+		struct smb2_lease l;
+
+		memset(rq, 0, sizeof(rq));
+		memset(rq, 0xab, 16);
+		put32(rq, 16, SMB2_LEASE_READ_CACHING |
+		    SMB2_LEASE_HANDLE_CACHING | SMB2_LEASE_WRITE_CACHING);
+		memset(rq + 32, 0xcd, 16);
+		put16(rq, 48, 7);
+		tap_ok(smb2_parse_lease(rq, 52, &l) == 0 && l.version == 2 &&
+		    l.state == 7 && l.epoch == 7 && l.parent_key[0] == 0xcd,
+		    "a v2 lease request decodes");
+		tap_ok(smb2_parse_lease(rq, 32, &l) == 0 && l.version == 1,
+		    "a v1 lease request is 32 bytes");
+		tap_is(smb2_parse_lease(rq, 40, &l), -EBADMSG,
+		    "40 bytes is neither");
+		smb2_parse_lease(rq, 52, &c.lease);
+		c.lease.state = SMB2_LEASE_READ_CACHING;
+		c.lease.epoch = 1;
+		b.off = 64;
+		smb2_put_create_resp(&b, &c);
+		tap_ok(get32(buf, 64 + 80) == 152 &&
+		    get32(buf, 64 + 84) == 32 + 56 + 76 &&
+		    get32(buf, 184) == 56 && get32(buf, 240) == 0,
+		    "three contexts linked, the lease last");
+		tap_ok(memcmp(buf + 240 + 16, "RqLs", 4) == 0 &&
+		    get32(buf, 240 + 12) == 52 && buf[264] == 0xab &&
+		    get32(buf, 264 + 16) == SMB2_LEASE_READ_CACHING &&
+		    buf[264 + 48] == 1, "RqLs: key, state R, epoch 1");
+	}
 }
 
 static void
