@@ -166,10 +166,18 @@ write_out(struct conn *c)
 	ssize_t n;
 	int k;
 
-	while (c->out != NULL) {
-		for (k = 0, ob = c->out; ob && k < 16; ob = ob->next, k++) {
+	for (;;) {
+		/* Chunks with nothing in them (a lone CANCEL's) go first:
+		 * writev would return 0 for them and never move on. */
+		while (c->out != NULL && c->out->sent == c->out->len)
+			out_pop(c);
+		if (c->out == NULL)
+			break;
+		for (k = 0, ob = c->out; ob && k < 16; ob = ob->next) {
+			if (ob->len == ob->sent)
+				continue;
 			iov[k].iov_base = ob->data + ob->sent;
-			iov[k].iov_len = ob->len - ob->sent;
+			iov[k++].iov_len = ob->len - ob->sent;
 		}
 		n = writev(c->io.fd, iov, k);
 		if (n < 0 && errno == EINTR)
@@ -183,6 +191,8 @@ write_out(struct conn *c)
 		while (n > 0 && c->out) {
 			ob = c->out;
 			if ((size_t)n >= ob->len - ob->sent) {
+				/* Empty chunks between full ones pass here
+				 * too, taking nothing of n. */
 				n -= (ssize_t)(ob->len - ob->sent);
 				out_pop(c);
 			} else {
@@ -368,6 +378,7 @@ conn_close(struct conn *c, const char *why)
 	pxe_timer_cancel(d->loop, &c->idle);
 	pxe_loop_del(d->loop, &c->io);
 	close(c->io.fd);
+	pending_free_all(c);
 	open_free_all(c);
 	while ((s = c->sessions) != NULL) {
 		c->sessions = s->next;

@@ -8,6 +8,7 @@
  * own once the frame is complete.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libpxe/log.h"
@@ -151,6 +152,10 @@ put_header(struct req *r, uint32_t status, uint16_t credits,
 	h.credits = credits;
 	h.flags = SMB2_FLAGS_SERVER_TO_REDIR |
 	    (q->flags & SMB2_FLAGS_RELATED_OPERATIONS);
+	if (r->async_id) {
+		h.flags |= SMB2_FLAGS_ASYNC_COMMAND;
+		h.async_id = r->async_id;
+	}
 	h.message_id = q->message_id;
 	h.tree_id = r->tree ? r->tree->id : ch->tree_id;
 	h.session_id = r->sess ? r->sess->id : ch->session_id;
@@ -182,6 +187,91 @@ status_has_body(uint32_t st)
 	    st == STATUS_NOTIFY_ENUM_DIR;
 }
 
+/* A CANCEL: the pending request it names ends with STATUS_CANCELLED. */
+static void
+cancel(struct conn *c, const struct smb2_msg *m)
+{
+	struct pending *p;
+
+	for (p = c->pending; p; p = p->next) {
+		if ((m->h.flags & SMB2_FLAGS_ASYNC_COMMAND) ?
+		    p->async_id == m->h.async_id :
+		    p->message_id == m->h.message_id) {
+			pending_finish(c, p, STATUS_CANCELLED);
+			return;
+		}
+	}
+}
+
+void
+pending_finish(struct conn *c, struct pending *p, uint32_t status)
+{
+	struct pending **pp;
+	struct outbuf *ob;
+	struct smb2_hdr h;
+	struct pxe_buf b;
+	size_t len;
+
+	for (pp = &c->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	c->npending--;
+	if ((ob = conn_out_new(c, 4 + SMB2_HDR_LEN + 16)) != NULL) {
+		memset(&h, 0, sizeof(h));
+		h.status = status;
+		h.credit_charge = p->credit_charge;
+		h.command = SMB2_CHANGE_NOTIFY;
+		h.flags = SMB2_FLAGS_SERVER_TO_REDIR |
+		    SMB2_FLAGS_ASYNC_COMMAND;
+		h.message_id = p->message_id;
+		h.async_id = p->async_id;
+		h.session_id = p->sess->id;
+		pxe_buf_init(&b, ob->data + 4, ob->cap - 4);
+		smb2_put_hdr(&b, &h);
+		if (status == STATUS_NOTIFY_CLEANUP)
+			smb2_put_query_resp(&b, 0);	/* nothing changed */
+		else
+			smb2_put_error_resp(&b);
+		len = b.off;
+		if (p->sess->signer.valid &&
+		    (p->sign || p->sess->signing_required))
+			smb2_sign(&p->sess->signer, ob->data + 4, len);
+		ob->data[0] = 0;
+		ob->data[1] = (uint8_t)(len >> 16);
+		ob->data[2] = (uint8_t)(len >> 8);
+		ob->data[3] = (uint8_t)len;
+		ob->len = 4 + len;
+	}
+	free(p);
+}
+
+void
+pending_drop(struct conn *c, struct session *s, struct open *o)
+{
+	struct pending *p, *next;
+
+	for (p = c->pending; p; p = next) {
+		next = p->next;
+		if (p->sess == s && (o == NULL || p->open == o))
+			pending_finish(c, p, STATUS_NOTIFY_CLEANUP);
+	}
+}
+
+void
+pending_free_all(struct conn *c)
+{
+	struct pending *p;
+
+	while ((p = c->pending) != NULL) {
+		c->pending = p->next;
+		free(p);
+	}
+	c->npending = 0;
+}
+
 /* Answer one validated message into ob.  0 or -EPROTO. */
 static int
 process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
@@ -202,15 +292,19 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 	r.rel_set = ch->have_fid && !ch->first &&
 	    (m->h.flags & SMB2_FLAGS_RELATED_OPERATIONS);
 	c->d->c.messages++;
-	if (m->h.command == SMB2_CANCEL)
-		return 0;	/* nothing pends, so nothing to cancel */
+	if (m->h.command == SMB2_CANCEL) {
+		cancel(c, m);
+		return 0;	/* CANCEL itself is never answered */
+	}
 	if (!c->negotiated && m->h.command != SMB2_NEGOTIATE)
 		return -EPROTO;
 	charge = c->dialect >= SMB2_DIALECT_210 && m->h.credit_charge ?
 	    m->h.credit_charge : 1;
 	if (!conn_take_ids(c, m->h.message_id, charge)) {
-		log_warn("%s: message id %llu outside the credit window",
-		    c->peer, (unsigned long long)m->h.message_id);
+		log_warn("%s: message id %llu (charge %u) outside the credit "
+		    "window %llu+%u (%u credits)", c->peer,
+		    (unsigned long long)m->h.message_id, charge,
+		    (unsigned long long)c->seq_low, c->seq_range, c->credits);
 		return -EPROTO;
 	}
 	if (conn_out_reserve(ob, RESP_RESERVE) < 0)
@@ -267,6 +361,8 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 	rs->len = r.b.off;
 	rs->preauth = r.preauth;
 	rs->signer = NULL;
+	if (r.async_id)
+		return 0;	/* interim responses are not signed */
 	if (r.sess && r.sess->signer.valid && !r.no_sign &&
 	    (r.sign || (m->h.flags & SMB2_FLAGS_SIGNED) ||
 	    r.sess->signing_required))
@@ -387,7 +483,8 @@ dispatch_frame(struct conn *c, const uint8_t *frame, size_t len)
 		off += m.len;
 	}
 	if (n == 0)
-		ob->len = start;	/* nothing to say (a lone CANCEL) */
+		ob->len = start;	/* nothing to say (a lone CANCEL); an
+					 * empty chunk is dropped when written */
 	else
 		finish(ob, start, rs, n);
 	while ((s = c->dead_sessions) != NULL) {

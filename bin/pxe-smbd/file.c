@@ -58,6 +58,7 @@ open_free(struct conn *c, struct open *o)
 		c->opens[slot] = NULL;
 		c->nopens--;
 	}
+	pending_drop(c, o->sess, o);
 	if (o->node)
 		o->tree->share->ops->close(o->node);
 	for (i = 0; i < o->nlist; i++)
@@ -808,12 +809,34 @@ smb_echo(struct req *r)
 uint32_t
 smb_change_notify(struct req *r)
 {
+	struct conn *c = r->c;
 	struct smb2_fid fid;
+	struct pending *p;
+	struct open *o;
 	uint32_t s;
 
 	if ((s = smb2_parse_fid(r->m, &fid)) != 0)
 		return s;
-	if (open_get(r, &fid, &s) == NULL)
+	if ((o = open_get(r, &fid, &s)) == NULL)
 		return s;
-	return STATUS_NOT_SUPPORTED;
+	if (!o->st.dir)
+		return STATUS_INVALID_PARAMETER;
+	/* Nothing here ever changes: the request waits for CANCEL or
+	 * CLOSE.  Only the last of a compound can wait. */
+	if (r->m->h.next != 0)
+		return STATUS_NOT_SUPPORTED;
+	if (c->npending >= SMBD_MAX_PENDING ||
+	    (p = calloc(1, sizeof(*p))) == NULL)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	p->async_id = ++c->next_async_id;
+	p->message_id = r->m->h.message_id;
+	p->credit_charge = r->m->h.credit_charge;
+	p->sess = r->sess;
+	p->open = o;
+	p->sign = (r->m->h.flags & SMB2_FLAGS_SIGNED) != 0;
+	p->next = c->pending;
+	c->pending = p;
+	c->npending++;
+	r->async_id = p->async_id;
+	return STATUS_PENDING;
 }

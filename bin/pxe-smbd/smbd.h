@@ -29,6 +29,7 @@
 #define SMBD_MAX_TREES		64	/* per session */
 #define SMBD_MAX_OPENS		4096	/* per connection */
 #define SMBD_MAX_COMPOUND	64	/* messages in one frame */
+#define SMBD_MAX_PENDING	256	/* CHANGE_NOTIFYs waiting, per connection */
 #define SMBD_MAX_CREDITS	8192	/* outstanding per connection */
 #define SMBD_MAX_READ		(8u << 20)
 #define SMBD_MAX_TRANSACT	(1u << 20)
@@ -168,6 +169,18 @@ struct open {
 	bool listed;
 };
 
+/* A CHANGE_NOTIFY waiting (for ever: nothing changes) for CANCEL or
+ * CLOSE. */
+struct pending {
+	struct pending *next;
+	uint64_t async_id;
+	uint64_t message_id;
+	uint16_t credit_charge;		/* echoed in the final response */
+	struct session *sess;
+	struct open *open;
+	bool sign;			/* the request was signed */
+};
+
 /* A queued chunk of output. */
 struct outbuf {
 	struct outbuf *next;
@@ -211,6 +224,9 @@ struct conn {
 	struct open **opens;		/* by slot; FileId = gen << 16 | slot */
 	unsigned nopens, cap_opens;
 	uint64_t open_gen;
+	struct pending *pending;	/* CHANGE_NOTIFYs waiting */
+	unsigned npending;
+	uint64_t next_async_id;
 };
 
 /* One request being answered. */
@@ -233,6 +249,7 @@ struct req {
 	bool rel_set;
 	struct smb2_fid new_fid;	/* set by CREATE */
 	bool created;
+	uint64_t async_id;		/* an interim response: went async */
 };
 
 /* main.c: nothing shared. */
@@ -263,6 +280,16 @@ uint16_t conn_grant(struct conn *c, uint16_t want, uint16_t charge);
 int dispatch_frame(struct conn *c, const uint8_t *frame, size_t len);
 /* Grow r's response buffer to hold n more bytes after the cursor. */
 int req_reserve(struct req *r, size_t n);
+/*
+ * Send the final response of a pending CHANGE_NOTIFY (STATUS_CANCELLED or
+ * STATUS_NOTIFY_CLEANUP) and forget it.
+ */
+void pending_finish(struct conn *c, struct pending *p, uint32_t status);
+/* End the pending requests of session s (or only those on open o, if
+ * not NULL) with STATUS_NOTIFY_CLEANUP. */
+void pending_drop(struct conn *c, struct session *s, struct open *o);
+/* Forget every pending request without an answer (c is closing). */
+void pending_free_all(struct conn *c);
 
 /* auth.c */
 uint32_t smb_negotiate(struct req *r);

@@ -5,7 +5,8 @@
 # large file and a recursive mget of a tree with odd names, compared by
 # sha256; a wrong password and anonymous logons refused; guests only with
 # --guest; every write refused; impacket's SMBConnection through the SMB1
-# NEGOTIATE that asks for "SMB 2.???".
+# NEGOTIATE that asks for "SMB 2.???"; CHANGE_NOTIFY ended by CLOSE and by
+# CANCEL.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need smbclient sha256sum diff
@@ -148,6 +149,57 @@ c.logoff()
 EOF
 		same "$ROOT/big.bin" "$T/imp.bin" "impacket $dialect getFile"
 	done
+	# CHANGE_NOTIFY waits (nothing here changes) until CLOSE answers it
+	# with NOTIFY_CLEANUP or CANCEL with CANCELLED; credits stay right.
+	timeout 60 /usr/bin/python3 - "$PORT" > "$T/imp.out" 2>&1 <<'EOF' ||
+import sys
+from impacket.smbconnection import SMBConnection
+from impacket import smb3structs as s3
+from impacket.nt_errors import STATUS_PENDING
+
+port = int(sys.argv[1])
+c = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=port,
+                  preferredDialect=0x0300)
+c.login("impacket", "secret")
+smb = c.getSMBServer()
+tid = c.connectTree("install")
+
+def notify(fid):
+    pkt = smb.SMB_PACKET()
+    pkt["Command"] = s3.SMB2_CHANGE_NOTIFY
+    pkt["TreeID"] = tid
+    cn = s3.SMB2ChangeNotify()
+    cn["OutputBufferLength"] = 1000
+    cn["FileID"] = fid
+    cn["CompletionFilter"] = 0x17
+    pkt["Data"] = cn
+    mid = smb.sendSMB(pkt)
+    p = s3.SMB2Packet(smb._NetBIOSSession.recv_packet(10).get_trailer())
+    assert p["Status"] == STATUS_PENDING, hex(p["Status"])
+    assert p["Flags"] & s3.SMB2_FLAGS_ASYNC_COMMAND, p["Flags"]
+    return mid
+
+def opendir():
+    return smb.create(tid, "tree", 0x00100081, 7, 1, 1, 0)
+
+# CLOSE ends the wait with STATUS_NOTIFY_CLEANUP.
+fid = opendir()
+mid = notify(fid)
+smb.close(tid, fid)
+p = smb.recvSMB(mid)
+assert p["Status"] == 0x10b, "after close: 0x%x" % p["Status"]
+# CANCEL ends it with STATUS_CANCELLED.
+fid = opendir()
+mid = notify(fid)
+smb.cancel(mid)
+p = s3.SMB2Packet(smb._NetBIOSSession.recv_packet(10).get_trailer())
+assert p["MessageID"] == mid and p["Status"] == 0xc0000120, hex(p["Status"])
+# The connection still works.
+c.listPath("install", "*")
+smb.close(tid, fid)
+print("notify ok")
+EOF
+	    fail "CHANGE_NOTIFY with impacket: $(tail -n 5 "$T/imp.out")"
 else
 	say "impacket is not installed for /usr/bin/python3: skipping that part"
 fi
