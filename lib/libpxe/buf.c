@@ -25,6 +25,7 @@ take(struct pxe_buf *b, size_t n)
 {
 	uint8_t *p;
 
+	/* off > len happens when a caller seeks past the end: an error. */
 	if (b->err || b->off > b->len || n > b->len - b->off) {
 		b->err = -EMSGSIZE;
 		return NULL;
@@ -106,8 +107,10 @@ pxe_buf_get_cstr(struct pxe_buf *b, size_t *lenp)
 	const uint8_t *start, *nul;
 	size_t n;
 
-	if (b->err)
+	if (b->err || b->off > b->len) {
+		b->err = -EMSGSIZE;
 		return NULL;
+	}
 	start = b->data + b->off;
 	nul = memchr(start, 0, b->len - b->off);
 	if (nul == NULL) {

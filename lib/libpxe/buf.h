@@ -26,7 +26,7 @@ void pxe_buf_init(struct pxe_buf *b, void *data, size_t len);
 void pxe_buf_init_ro(struct pxe_buf *b, const void *data, size_t len);
 
 static inline bool pxe_buf_ok(const struct pxe_buf *b) { return b->err == 0; }
-static inline size_t pxe_buf_left(const struct pxe_buf *b) { return b->len - b->off; }
+static inline size_t pxe_buf_left(const struct pxe_buf *b) { return b->off < b->len ? b->len - b->off : 0; }
 static inline const uint8_t *pxe_buf_cur(const struct pxe_buf *b) { return b->data + b->off; }
 
 uint8_t pxe_buf_get_u8(struct pxe_buf *b);

@@ -333,6 +333,72 @@ pxe_fsroot_open_read(const struct pxe_fsroot *r, const char *name,
 	return fd;
 }
 
+/* Open path (a file or a directory) and stat it.  fd or -errno. */
+static int
+open_node(const struct pxe_fsroot *r, const char *path, struct stat *st)
+{
+	int fd;
+
+	if (*path == '\0')
+		fd = openat(r->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else
+		fd = open_beneath(r, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return *path == '\0' ? -errno : fd;
+	if (fstat(fd, st) < 0 || (!S_ISREG(st->st_mode) &&
+	    !S_ISDIR(st->st_mode))) {
+		close(fd);
+		return -EACCES;
+	}
+	return fd;
+}
+
+/* True if name is only separators (the root). */
+static bool
+is_root_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_sep(name[i]))
+			return false;
+	return true;
+}
+
+int
+pxe_fsroot_open_node(const struct pxe_fsroot *r, const char *name,
+    size_t len, char *resolved, size_t rcap, struct stat *st)
+{
+	char path[MAXPATH], ci[MAXPATH];
+	const char *found = path;
+	unsigned n;
+	int fd, e;
+
+	if (is_root_name(name, len)) {
+		path[0] = '\0';
+	} else if ((e = pxe_fsroot_normalize(name, len, path,
+	    sizeof(path))) < 0) {
+		return e;
+	}
+	fd = open_node(r, path, st);
+	if (fd == -ENOENT || fd == -ENOTDIR) {
+		n = count_components(path);
+		/* The directories first: a missing one is "path not found". */
+		if (n > 1 && (e = resolve_ci(r, path, n - 1, ci,
+		    sizeof(ci))) < 0)
+			return e == -ENOENT ? -ENOTDIR : e;
+		if ((e = resolve_ci(r, path, n, ci, sizeof(ci))) < 0)
+			return e;
+		found = ci;
+		fd = open_node(r, ci, st);
+	}
+	if (fd == -ELOOP || fd == -EPERM || fd == -EXDEV)
+		fd = -EACCES;
+	if (fd >= 0 && resolved != NULL)
+		snprintf(resolved, rcap, "%s", found);
+	return fd;
+}
+
 /* Fill t->tmpname with ".NAME.XXXXXX" (NAME shortened to fit). */
 static void
 make_tmpname(struct pxe_fsroot_tmp *t)

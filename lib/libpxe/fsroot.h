@@ -50,6 +50,20 @@ int pxe_fsroot_normalize(const char *name, size_t len, char *out, size_t cap);
 int pxe_fsroot_open_read(const struct pxe_fsroot *r, const char *name,
     size_t len, char *resolved, size_t rcap, uint64_t *size);
 
+/*
+ * Open a regular file or a directory for reading (SMB opens both).  An
+ * empty name (or only separators) is the root itself.  Returns an fd
+ * (O_RDONLY|O_CLOEXEC) and fills *st, or: -ENOENT when the last component
+ * does not exist (also case-insensitively), -ENOTDIR when a component
+ * before it does not exist or is not a directory (SMB tells "name not
+ * found" from "path not found"), -EACCES (escapes the root, refused name,
+ * neither a file nor a directory), -ENAMETOOLONG, or another -errno.
+ * resolved, if not NULL, gets the path as found on disk ("" for the root).
+ */
+struct stat;
+int pxe_fsroot_open_node(const struct pxe_fsroot *r, const char *name,
+    size_t len, char *resolved, size_t rcap, struct stat *st);
+
 /* An upload in progress: a temporary file beside its final name. */
 struct pxe_fsroot_tmp {
 	int fd;			/* write here */

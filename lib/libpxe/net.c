@@ -1,4 +1,4 @@
-/* net: UDP sockets with packet info, interface facts; see net.h. */
+/* net: UDP sockets with packet info, TCP listeners, interface facts; see net.h. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -133,6 +133,29 @@ pxe_net_udp_listen(const struct sockaddr *sa, socklen_t len, const char *ifname,
 			goto fail;
 	}
 	if (bind(fd, sa, len) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
+}
+
+int
+pxe_net_tcp_listen(const struct sockaddr *sa, socklen_t len, int backlog)
+{
+	int fd, on = 1, err;
+
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
+		goto fail;
+	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) < 0)
+		goto fail;
+	if (bind(fd, sa, len) < 0 || listen(fd, backlog) < 0)
 		goto fail;
 	return fd;
 fail:

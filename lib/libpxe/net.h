@@ -4,7 +4,8 @@
  * address it was sent to and the interface it came in on (IP_PKTINFO,
  * IPV6_RECVPKTINFO), so a multi-homed server answers from the right
  * address; per-client UDP sockets bound to that address and connected to
- * the client; and interface facts (MTU, name).  IPv4 and IPv6.
+ * the client; listening TCP sockets; and interface facts (MTU, name).
+ * IPv4 and IPv6.
  */
 #ifndef PXE_NET_H
 #define PXE_NET_H
@@ -48,6 +49,13 @@ bool pxe_net_same(const struct sockaddr *a, const struct sockaddr *b);
  */
 int pxe_net_udp_listen(const struct sockaddr *sa, socklen_t len,
     const char *ifname, bool reuse);
+
+/*
+ * A non-blocking TCP socket listening on sa (SO_REUSEADDR; IPv6 sockets
+ * are IPv6-only so that "::" and "0.0.0.0" can both be listened on), with
+ * the given backlog.  fd or -errno.
+ */
+int pxe_net_tcp_listen(const struct sockaddr *sa, socklen_t len, int backlog);
 
 /*
  * A non-blocking UDP socket bound to local (port 0: an ephemeral port) and

@@ -12,6 +12,7 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
 : "${PXE_TFTPD:=$top_builddir/bin/pxe-tftpd/pxe-tftpd}"
+: "${PXE_SMBD:=$top_builddir/bin/pxe-smbd/pxe-smbd}"
 : "${PXE_TESTTOOLS:=$top_builddir/tests/tools}"
 TFTPC=$PXE_TESTTOOLS/tftpc
 
@@ -130,6 +131,33 @@ start_tftpd() {
 		grep -q 'Address already in use' "$LOG" || break
 	done
 	fail "pxe-tftpd did not start"
+}
+
+# start_smbd [OPTIONS]: start pxe-smbd on 127.0.0.1 and a free high TCP
+# port (in $PORT), sharing $ROOT as "install", logging to $LOG; waits
+# until it listens.  Its pid is $TFTPD_PID, so cleanup and stop_tftpd
+# treat it like the other servers.
+start_smbd() {
+	[ -x "$PXE_SMBD" ] || { say "ERROR: $PXE_SMBD is not built"; exit 99; }
+	for attempt in 1 2 3 4 5 6 7 8; do
+		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
+		: > "$LOG"
+		"$PXE_SMBD" -s "install=$ROOT" -l 127.0.0.1 -p "$PORT" "$@" \
+		    2>> "$LOG" &
+		TFTPD_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			grep -q 'listening on' "$LOG" && return 0
+			kill -0 "$TFTPD_PID" 2>/dev/null || break
+			sleep 0.05
+			i=$((i + 1))
+		done
+		kill "$TFTPD_PID" 2>/dev/null
+		wait "$TFTPD_PID" 2>/dev/null
+		TFTPD_PID=
+		grep -q 'Address already in use' "$LOG" || break
+	done
+	fail "pxe-smbd did not start"
 }
 
 # stop_tftpd: SIGTERM; the server must exit 0.

@@ -1,0 +1,842 @@
+/*
+ * file.c: the file commands on a share.  CREATE opens what exists, never
+ * anything more (any write, delete or security change is ACCESS_DENIED);
+ * CLOSE, READ (straight into the response buffer), QUERY_INFO and
+ * QUERY_DIRECTORY from the backend's stat and readdir, IOCTL's few
+ * FSCTLs, and the commands a read-only share refuses.  Open files live in
+ * a per-connection slot table; a FileId is the slot and a generation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libpxe/log.h"
+#include "libpxe/utf16.h"
+#include "smbd.h"
+
+#define MAXPATH		1024
+#define MAX_LISTING	1000000
+#define FILE_GENERIC_READ	0x00120089u
+#define FILE_GENERIC_EXECUTE	0x001200a0u
+
+/* ---- open table ---- */
+
+static struct open *
+open_add(struct conn *c)
+{
+	struct open **p, *o;
+	unsigned slot, cap;
+
+	if (c->nopens >= SMBD_MAX_OPENS)
+		return NULL;
+	for (slot = 0; slot < c->cap_opens && c->opens[slot]; slot++)
+		;
+	if (slot == c->cap_opens) {
+		cap = c->cap_opens ? c->cap_opens * 2 : 16;
+		if ((p = realloc(c->opens, cap * sizeof(*p))) == NULL)
+			return NULL;
+		memset(p + c->cap_opens, 0, (cap - c->cap_opens) * sizeof(*p));
+		c->opens = p;
+		c->cap_opens = cap;
+	}
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	o->id = ++c->open_gen << 16 | slot;
+	c->opens[slot] = o;
+	c->nopens++;
+	return o;
+}
+
+static void
+open_free(struct conn *c, struct open *o)
+{
+	unsigned slot = (unsigned)(o->id & 0xffff);
+	size_t i;
+
+	if (slot < c->cap_opens && c->opens[slot] == o) {
+		c->opens[slot] = NULL;
+		c->nopens--;
+	}
+	pending_drop(c, o->sess, o);
+	if (o->node)
+		o->tree->share->ops->close(o->node);
+	for (i = 0; i < o->nlist; i++)
+		free(o->list[i].name);
+	free(o->list);
+	free(o->path);
+	free(o);
+}
+
+void
+open_close_all(struct conn *c, struct session *s, struct tree *t)
+{
+	unsigned i;
+
+	for (i = 0; i < c->cap_opens; i++)
+		if (c->opens[i] && c->opens[i]->sess == s &&
+		    (t == NULL || c->opens[i]->tree == t))
+			open_free(c, c->opens[i]);
+}
+
+void
+open_free_all(struct conn *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->cap_opens; i++)
+		if (c->opens[i])
+			open_free(c, c->opens[i]);
+}
+
+/* The open a FileId names, checked against the request's session and
+ * tree; NULL and *st set when there is none. */
+static struct open *
+open_get(struct req *r, const struct smb2_fid *fid, uint32_t *st)
+{
+	struct conn *c = r->c;
+	struct smb2_fid f = *fid;
+	struct open *o;
+	unsigned slot;
+
+	if (f.persistent == SMB2_FID_RELATED && f.volatile_ == SMB2_FID_RELATED) {
+		if (!(r->m->h.flags & SMB2_FLAGS_RELATED_OPERATIONS)) {
+			*st = STATUS_FILE_CLOSED;
+			return NULL;
+		}
+		if (!r->rel_set) {
+			*st = r->rel_status ? r->rel_status : STATUS_FILE_CLOSED;
+			return NULL;
+		}
+		f = r->rel_fid;
+	}
+	slot = (unsigned)(f.volatile_ & 0xffff);
+	if (f.persistent != f.volatile_ || slot >= c->cap_opens ||
+	    (o = c->opens[slot]) == NULL || o->id != f.volatile_ ||
+	    o->sess != r->sess || o->tree != r->tree) {
+		*st = STATUS_FILE_CLOSED;
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- names ---- */
+
+/* Characters Windows never allows in a name. */
+static bool
+bad_char(unsigned char ch)
+{
+	return ch < 0x20 || strchr("\"*<>?|", ch) != NULL;
+}
+
+/*
+ * A client's UTF-16 name to a share-relative UTF-8 path with '/'
+ * separators ("" for the share itself).  *data_stream is set when the
+ * name ended in "::$DATA" (the unnamed stream, i.e. the file).  0 or a
+ * status.
+ */
+static uint32_t
+client_path(const uint8_t *u16, size_t n, char *out, size_t cap,
+    bool *data_stream)
+{
+	char *colon, *p, *comp;
+	ssize_t len;
+
+	*data_stream = false;
+	if (n == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	if ((len = pxe_utf16_to_utf8(u16, n, out, cap)) < 0)
+		return STATUS_OBJECT_NAME_INVALID;
+	if (out[0] == '\\')
+		return STATUS_INVALID_PARAMETER;
+	if ((colon = strchr(out, ':')) != NULL) {
+		/* No named streams here; "::$DATA" is the file itself. */
+		if (strcasecmp(colon, "::$DATA") != 0 || colon == out)
+			return STATUS_OBJECT_NAME_INVALID;
+		*colon = '\0';
+		*data_stream = true;
+	}
+	for (p = out; *p; p++) {
+		if (bad_char((unsigned char)*p))
+			return STATUS_OBJECT_NAME_INVALID;
+		if (*p == '\\')
+			*p = '/';
+	}
+	for (comp = out; comp && *comp; comp = p ? p + 1 : NULL) {
+		p = strchr(comp, '/');
+		if ((p ? (size_t)(p - comp) : strlen(comp)) == 2 &&
+		    comp[0] == '.' && comp[1] == '.')
+			return STATUS_OBJECT_PATH_SYNTAX_BAD;
+	}
+	return 0;
+}
+
+/* The last component of a '/' path ("" for the root). */
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void
+fill_info(const struct be_stat *st, const char *name,
+    struct smb2_file_info *fi)
+{
+	memset(fi, 0, sizeof(*fi));
+	fi->creation = smb2_filetime(st->btime, st->btime_ns);
+	fi->access = smb2_filetime(st->atime, st->atime_ns);
+	fi->write = smb2_filetime(st->mtime, st->mtime_ns);
+	fi->change = smb2_filetime(st->ctime, st->ctime_ns);
+	fi->eof = st->size;
+	fi->alloc = st->alloc;
+	fi->dir = st->dir;
+	fi->attrs = st->dir ? FILE_ATTRIBUTE_DIRECTORY :
+	    FILE_ATTRIBUTE_ARCHIVE;
+	if (name[0] == '.' && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0)
+		fi->attrs |= FILE_ATTRIBUTE_HIDDEN;
+	fi->file_id = st->ino;
+	fi->nlink = st->nlink;
+	fi->name = name;
+	fi->name_len = strlen(name);
+}
+
+static uint32_t
+errno_status(int e)
+{
+	switch (e) {
+	case -ENOENT: return STATUS_OBJECT_NAME_NOT_FOUND;
+	case -ENOTDIR: return STATUS_OBJECT_PATH_NOT_FOUND;
+	case -EACCES: case -EPERM: return STATUS_ACCESS_DENIED;
+	case -ENAMETOOLONG: return STATUS_OBJECT_NAME_INVALID;
+	case -ENOMEM: return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	return STATUS_ACCESS_DENIED;
+}
+
+/* Log a refused change, escaped and short. */
+static void
+denied(struct req *r, const char *what, const char *name)
+{
+	char esc[300];
+
+	smbd_escape(esc, sizeof(esc), name);
+	r->c->d->c.denied++;
+	log_info("access denied: %s %s (%s)", what, *esc ? esc : "\\",
+	    r->c->peer);
+}
+
+/* The access a read-only share grants for desired, or 0 to refuse. */
+static uint32_t
+grant(uint32_t desired)
+{
+	uint32_t g = desired & ~(MAXIMUM_ALLOWED | GENERIC_READ |
+	    GENERIC_EXECUTE);
+
+	if (desired & MAXIMUM_ALLOWED)
+		g |= SMB2_READONLY_ACCESS;
+	if (desired & GENERIC_READ)
+		g |= FILE_GENERIC_READ;
+	if (desired & GENERIC_EXECUTE)
+		g |= FILE_GENERIC_EXECUTE;
+	return g;
+}
+
+/* ---- CREATE, CLOSE ---- */
+
+static const struct smb2_create_ctx *
+find_ctx(const struct smb2_create_req *q, const char *tag)
+{
+	unsigned i;
+
+	for (i = 0; i < q->nctx; i++)
+		if (strcmp(q->ctx[i].tag, tag) == 0)
+			return &q->ctx[i];
+	return NULL;
+}
+
+/*
+ * Caching: the share never changes, so nothing ever has to be broken.
+ * A Level II oplock for whoever asks for one, and for a lease the read
+ * and handle caching asked for (never write caching) on files.
+ */
+static void
+grant_caching(struct req *r, const struct smb2_create_req *q, bool dir,
+    struct smb2_create_resp *p)
+{
+	const struct smb2_create_ctx *ls = find_ctx(q, "RqLs");
+
+	p->oplock = SMB2_OPLOCK_LEVEL_NONE;
+	if (q->oplock == SMB2_OPLOCK_LEVEL_LEASE) {
+		if (r->c->dialect < SMB2_DIALECT_210 || ls == NULL ||
+		    smb2_parse_lease(ls->data, ls->data_len, &p->lease) < 0) {
+			memset(&p->lease, 0, sizeof(p->lease));
+			return;
+		}
+		p->lease.state &= dir ? 0 : SMB2_LEASE_READ_CACHING |
+		    SMB2_LEASE_HANDLE_CACHING;
+		p->lease.flags &= SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET;
+		p->lease.epoch = 1;
+		p->oplock = SMB2_OPLOCK_LEVEL_LEASE;
+		return;
+	}
+	if (!dir && (q->oplock == SMB2_OPLOCK_LEVEL_II ||
+	    q->oplock == SMB2_OPLOCK_LEVEL_EXCLUSIVE ||
+	    q->oplock == SMB2_OPLOCK_LEVEL_BATCH))
+		p->oplock = SMB2_OPLOCK_LEVEL_II;
+}
+
+/* Refuse what a read-only share cannot do; 0 or a status. */
+static uint32_t
+create_allowed(struct req *r, const struct smb2_create_req *q,
+    const char *path)
+{
+	if (q->disposition > FILE_OVERWRITE_IF)
+		return STATUS_INVALID_PARAMETER;
+	if (q->disposition != FILE_OPEN && q->disposition != FILE_OPEN_IF) {
+		denied(r, "create or overwrite", path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if (q->desired_access & SMB2_WRITE_ACCESS) {
+		denied(r, "open for writing", path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if (q->options & FILE_DELETE_ON_CLOSE) {
+		denied(r, "delete", path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if ((q->options & FILE_DIRECTORY_FILE) &&
+	    (q->options & FILE_NON_DIRECTORY_FILE))
+		return STATUS_INVALID_PARAMETER;
+	if (q->impersonation > 3)
+		return STATUS_BAD_IMPERSONATION_LEVEL;
+	return 0;
+}
+
+uint32_t
+smb_create(struct req *r)
+{
+	struct share *sh = r->tree->share;
+	struct smb2_create_req q;
+	struct smb2_create_resp p;
+	struct smb2_file_info fi;
+	struct be_node *node;
+	struct be_stat st;
+	struct open *o;
+	char path[MAXPATH], found[MAXPATH];
+	bool data_stream;
+	uint32_t s;
+	int e;
+
+	if ((s = smb2_parse_create(r->m, &q)) != 0)
+		return s;
+	if ((s = client_path(q.name, q.name_len, path, sizeof(path),
+	    &data_stream)) != 0)
+		return s;
+	if ((s = create_allowed(r, &q, path)) != 0)
+		return s;
+	if (sh->ipc)
+		return STATUS_OBJECT_NAME_NOT_FOUND;	/* no pipes yet */
+	e = sh->ops->open(sh->be, path, &node, found, sizeof(found));
+	if (e == -ENOENT && q.disposition == FILE_OPEN_IF) {
+		denied(r, "create", path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if (e < 0 && data_stream)
+		return STATUS_OBJECT_NAME_INVALID;	/* as a no-streams FS */
+	if (e < 0)
+		return errno_status(e);
+	if ((e = sh->ops->stat(node, &st)) < 0) {
+		sh->ops->close(node);
+		return errno_status(e);
+	}
+	if ((q.options & FILE_DIRECTORY_FILE) && !st.dir) {
+		sh->ops->close(node);
+		return STATUS_NOT_A_DIRECTORY;
+	}
+	if ((q.options & FILE_NON_DIRECTORY_FILE) && st.dir) {
+		sh->ops->close(node);
+		return STATUS_FILE_IS_A_DIRECTORY;
+	}
+	if ((o = open_add(r->c)) == NULL ||
+	    (o->path = strdup(found)) == NULL) {
+		if (o)
+			open_free(r->c, o);
+		sh->ops->close(node);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	o->node = node;
+	o->st = st;
+	o->sess = r->sess;
+	o->tree = r->tree;
+	o->granted = grant(q.desired_access);
+	r->c->d->c.opens++;
+	fill_info(&st, base_name(found), &fi);
+	memset(&p, 0, sizeof(p));
+	grant_caching(r, &q, st.dir, &p);
+	p.action = FILE_OPENED;
+	p.fi = &fi;
+	p.fid.persistent = p.fid.volatile_ = o->id;
+	p.mxac = find_ctx(&q, "MxAc") != NULL;
+	p.maximal_access = SMB2_READONLY_ACCESS;
+	p.qfid = find_ctx(&q, "QFid") != NULL;
+	smb2_put_create_resp(&r->b, &p);
+	r->new_fid = p.fid;
+	r->body_done = true;
+	log_debug("%s: open /%s", r->c->peer, found);
+	return 0;
+}
+
+uint32_t
+smb_close(struct req *r)
+{
+	struct smb2_close_req q;
+	struct smb2_file_info fi;
+	struct be_stat st;
+	struct open *o;
+	uint32_t s;
+
+	if ((s = smb2_parse_close(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (q.flags & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) {
+		if (o->tree->share->ops->stat(o->node, &st) < 0)
+			st = o->st;
+		fill_info(&st, base_name(o->path), &fi);
+		smb2_put_close_resp(&r->b, q.flags, &fi);
+	} else {
+		smb2_put_close_resp(&r->b, 0, NULL);
+	}
+	open_free(r->c, o);
+	r->body_done = true;
+	return 0;
+}
+
+/* ---- READ ---- */
+
+uint32_t
+smb_read(struct req *r)
+{
+	struct conn *c = r->c;
+	struct smb2_read_req q;
+	struct open *o;
+	ssize_t n;
+	uint32_t s;
+
+	if ((s = smb2_parse_read(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (o->st.dir)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	if (!(o->granted & (FILE_READ_DATA | FILE_EXECUTE)))
+		return STATUS_ACCESS_DENIED;
+	if (q.length > c->max_read)
+		return STATUS_INVALID_PARAMETER;
+	if (req_reserve(r, 16 + (size_t)q.length) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	n = o->tree->share->ops->pread(o->node, r->b.data + SMB2_READ_DATA_OFF,
+	    q.length, q.offset);
+	if (n < 0)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	if (n == 0 || (uint32_t)n < q.minimum)
+		return STATUS_END_OF_FILE;
+	smb2_put_read_resp(&r->b, (uint32_t)n);
+	r->b.off = SMB2_READ_DATA_OFF + (size_t)n;
+	c->d->c.reads++;
+	c->d->c.bytes_read += (uint64_t)n;
+	r->body_done = true;
+	return 0;
+}
+
+/* ---- QUERY_INFO ---- */
+
+/* The path as FileAllInformation shows it: "\dir\file". */
+static void
+backslash_path(const char *path, bool lead, char *out, size_t cap)
+{
+	size_t i, o = 0;
+
+	if (lead && cap > 1)
+		out[o++] = '\\';
+	for (i = 0; path[i] && o + 1 < cap; i++)
+		out[o++] = path[i] == '/' ? '\\' : path[i];
+	out[o] = '\0';
+}
+
+static int
+file_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
+{
+	struct smb2_file_info fi;
+	struct be_stat st;
+	char name[MAXPATH + 2];
+
+	if (cls == FileAlternateNameInformation)
+		return -ENOENT;		/* no 8.3 names here */
+	if (o->tree->share->ops->stat(o->node, &st) < 0)
+		st = o->st;
+	fill_info(&st, base_name(o->path), &fi);
+	backslash_path(o->path, cls != FileNormalizedNameInformation, name,
+	    sizeof(name));
+	fi.name = name;
+	fi.name_len = strlen(name);
+	fi.granted = o->granted;
+	return smb2_put_file_info(&r->b, cls, &fi, fixed);
+}
+
+static int
+fs_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
+{
+	struct share *sh = o->tree->share;
+	struct smb2_fs_info fs;
+	struct be_statfs sf;
+	uint32_t h = 2166136261u;
+	const char *p;
+
+	memset(&sf, 0, sizeof(sf));
+	if (sh->ops->statfs(sh->be, &sf) < 0 || sf.block_size < 512)
+		sf.block_size = 4096;
+	memset(&fs, 0, sizeof(fs));
+	fs.bytes_per_sector = 512;
+	fs.sectors_per_unit = sf.block_size / 512;
+	fs.total_units = sf.total_bytes / sf.block_size;
+	fs.free_units = 0;	/* nothing can be written here */
+	for (p = sh->name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	fs.serial = h;
+	fs.created = r->c->d->start_time;
+	fs.label = sh->name;
+	fs.fs_name = "NTFS";
+	memcpy(fs.object_id, &h, sizeof(h));
+	return smb2_put_fs_info(&r->b, cls, &fs, fixed);
+}
+
+uint32_t
+smb_query_info(struct req *r)
+{
+	struct smb2_query_info_req q;
+	struct open *o;
+	size_t fixed = 0, len, want;
+	uint32_t s;
+	int e;
+
+	if ((s = smb2_parse_query_info(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (q.output_len > r->c->max_transact)
+		return STATUS_INVALID_PARAMETER;
+	if (req_reserve(r, 8 + 65536 + q.output_len) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	r->b.off = SMB2_QUERY_DATA_OFF;
+	switch (q.info_type) {
+	case SMB2_0_INFO_FILE:
+		e = file_info(r, o, q.info_class, &fixed);
+		break;
+	case SMB2_0_INFO_FILESYSTEM:
+		e = fs_info(r, o, q.info_class, &fixed);
+		break;
+	case SMB2_0_INFO_SECURITY:
+		if (q.additional & 0x8)	/* SACL needs ACCESS_SYSTEM_SECURITY */
+			return STATUS_ACCESS_DENIED;
+		e = smb2_put_security(&r->b, q.additional, o->st.dir);
+		len = r->b.off - SMB2_QUERY_DATA_OFF;
+		if (e == 0 && len > q.output_len) {
+			r->error_data = (uint32_t)len;
+			r->has_error_data = true;
+			return STATUS_BUFFER_TOO_SMALL;
+		}
+		break;
+	default:
+		return STATUS_INVALID_PARAMETER;
+	}
+	if (e == -EINVAL)
+		return STATUS_INVALID_INFO_CLASS;
+	if (e == -ENOENT)
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	if (e < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	len = r->b.off - SMB2_QUERY_DATA_OFF;
+	if (q.output_len < fixed)
+		return STATUS_INFO_LENGTH_MISMATCH;
+	want = len;
+	if (len > q.output_len)
+		len = q.output_len;
+	r->b.off = SMB2_HDR_LEN;
+	smb2_put_query_resp(&r->b, (uint32_t)len);
+	r->b.off = SMB2_QUERY_DATA_OFF + len;
+	r->body_done = true;
+	return want > len ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
+/* ---- QUERY_DIRECTORY ---- */
+
+struct lister {
+	struct open *o;
+	const char *pat;
+	size_t cap;
+	int err;
+};
+
+/* Names Windows cannot show or open are left out of listings. */
+static bool
+listable(const char *name)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		if (bad_char(*p) || *p == ':' || *p == '\\')
+			return false;
+	return pxe_utf8_to_utf16(name, strlen(name), NULL, 0) >= 0;
+}
+
+static int
+list_add(struct lister *l, const char *name, const struct be_stat *st)
+{
+	struct open *o = l->o;
+	struct dir_entry *p;
+
+	if (!smb2_wildcard_match(l->pat, strlen(l->pat), name, strlen(name)))
+		return 0;
+	if (o->nlist >= MAX_LISTING)
+		return 1;
+	if (o->nlist == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		if ((p = realloc(o->list, l->cap * sizeof(*p))) == NULL) {
+			l->err = -ENOMEM;
+			return 1;
+		}
+		o->list = p;
+	}
+	if ((o->list[o->nlist].name = strdup(name)) == NULL) {
+		l->err = -ENOMEM;
+		return 1;
+	}
+	o->list[o->nlist++].st = *st;
+	return 0;
+}
+
+static int
+on_entry(void *arg, const char *name, const struct be_stat *st)
+{
+	if (!listable(name))
+		return 0;
+	return list_add(arg, name, st);
+}
+
+/* (Re)read the directory, keeping the entries that match pat. */
+static int
+build_listing(struct open *o, const char *pat)
+{
+	struct lister l = { o, pat, 0, 0 };
+	size_t i;
+	int e;
+
+	for (i = 0; i < o->nlist; i++)
+		free(o->list[i].name);
+	free(o->list);
+	o->list = NULL;
+	o->nlist = o->pos = 0;
+	list_add(&l, ".", &o->st);
+	list_add(&l, "..", &o->st);
+	e = o->tree->share->ops->readdir(o->node, on_entry, &l);
+	o->listed = true;
+	return l.err ? l.err : e;
+}
+
+/* Write entries from o->pos while they fit in outlen. */
+static size_t
+fill_entries(struct req *r, struct open *o, uint8_t cls, size_t outlen,
+    bool single)
+{
+	struct smb2_file_info fi;
+	size_t start = SMB2_QUERY_DATA_OFF, prev = 0, at, end = start;
+	uint8_t *p;
+	unsigned count = 0;
+
+	r->b.off = start;
+	while (o->pos < o->nlist) {
+		at = r->b.off;
+		while (count > 0 && at % 8 != 0)
+			at++;
+		r->b.off = at;
+		memset(r->b.data + end, 0, at - end);
+		fill_info(&o->list[o->pos].st, o->list[o->pos].name, &fi);
+		if (smb2_put_dirent(&r->b, cls, &fi) < 0 ||
+		    r->b.off - start > outlen) {
+			r->b.err = 0;
+			break;
+		}
+		if (count > 0) {
+			p = r->b.data + prev;
+			p[0] = (uint8_t)(at - prev);
+			p[1] = (uint8_t)((at - prev) >> 8);
+			p[2] = (uint8_t)((at - prev) >> 16);
+			p[3] = (uint8_t)((at - prev) >> 24);
+		}
+		prev = at;
+		end = r->b.off;
+		o->pos++;
+		count++;
+		if (single)
+			break;
+	}
+	r->b.off = end;
+	return count ? end - start : 0;
+}
+
+uint32_t
+smb_query_dir(struct req *r)
+{
+	struct smb2_query_dir_req q;
+	struct open *o;
+	char pat[MAXPATH];
+	size_t outlen, len;
+	uint32_t s;
+	bool first = false;
+
+	if ((s = smb2_parse_query_dir(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (!o->st.dir)
+		return STATUS_INVALID_PARAMETER;
+	if (!smb2_dir_class_ok(q.info_class))
+		return STATUS_INVALID_INFO_CLASS;
+	if (q.pattern_len == 0)
+		snprintf(pat, sizeof(pat), "*");
+	else if (pxe_utf16_to_utf8(q.pattern, q.pattern_len, pat,
+	    sizeof(pat)) < 0)
+		return STATUS_OBJECT_NAME_INVALID;
+	if (!o->listed || (q.flags & (SMB2_RESTART_SCANS | SMB2_REOPEN))) {
+		if (build_listing(o, pat) < 0)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		first = true;
+	}
+	if (o->pos >= o->nlist)
+		return first ? STATUS_NO_SUCH_FILE : STATUS_NO_MORE_FILES;
+	outlen = q.output_len < r->c->max_transact ? q.output_len :
+	    r->c->max_transact;
+	if (req_reserve(r, 8 + outlen + 2048) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	len = fill_entries(r, o, q.info_class, outlen,
+	    q.flags & SMB2_RETURN_SINGLE_ENTRY);
+	if (len == 0)
+		return STATUS_INFO_LENGTH_MISMATCH;
+	r->b.off = SMB2_HDR_LEN;
+	smb2_put_query_resp(&r->b, (uint32_t)len);
+	r->b.off = SMB2_QUERY_DATA_OFF + len;
+	r->body_done = true;
+	return 0;
+}
+
+/* ---- the rest ---- */
+
+uint32_t
+smb_ioctl(struct req *r)
+{
+	struct smb2_ioctl_req q;
+	uint32_t s;
+
+	if ((s = smb2_parse_ioctl(r->m, &q)) != 0)
+		return s;
+	switch (q.ctl_code) {
+	case FSCTL_VALIDATE_NEGOTIATE_INFO:
+		return smb_validate_negotiate(r, q.input, q.input_len);
+	case FSCTL_DFS_GET_REFERRALS:
+	case FSCTL_DFS_GET_REFERRALS_EX:
+		return STATUS_NOT_FOUND;
+	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+		return STATUS_NOT_SUPPORTED;
+	}
+	/* The rest act on an open file: it must be one. */
+	if (open_get(r, &q.fid, &s) == NULL)
+		return s;
+	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE)
+		return STATUS_NOT_SUPPORTED;
+	return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+uint32_t
+smb_denied(struct req *r)
+{
+	static const char *what[SMB2_NCMDS] = {
+		[SMB2_WRITE] = "write to", [SMB2_SET_INFO] = "set info on",
+		[SMB2_FLUSH] = "flush",
+	};
+	struct smb2_fid fid;
+	struct open *o;
+	uint32_t s;
+
+	if ((s = smb2_parse_fid(r->m, &fid)) != 0)
+		return s;
+	if ((o = open_get(r, &fid, &s)) == NULL)
+		return s;
+	if (r->m->h.command == SMB2_OPLOCK_BREAK)
+		return STATUS_INVALID_PARAMETER;	/* none granted */
+	denied(r, what[r->m->h.command], o->path);
+	return STATUS_ACCESS_DENIED;
+}
+
+uint32_t
+smb_lock(struct req *r)
+{
+	struct smb2_fid fid;
+	uint32_t s;
+
+	if ((s = smb2_parse_fid(r->m, &fid)) != 0)
+		return s;
+	if (open_get(r, &fid, &s) == NULL)
+		return s;
+	smb2_put_empty_resp(&r->b);
+	r->body_done = true;
+	return 0;	/* nobody writes: every lock is granted */
+}
+
+uint32_t
+smb_echo(struct req *r)
+{
+	smb2_put_empty_resp(&r->b);
+	r->body_done = true;
+	return 0;
+}
+
+uint32_t
+smb_change_notify(struct req *r)
+{
+	struct conn *c = r->c;
+	struct smb2_fid fid;
+	struct pending *p;
+	struct open *o;
+	uint32_t s;
+
+	if ((s = smb2_parse_fid(r->m, &fid)) != 0)
+		return s;
+	if ((o = open_get(r, &fid, &s)) == NULL)
+		return s;
+	if (!o->st.dir)
+		return STATUS_INVALID_PARAMETER;
+	/* Nothing here ever changes: the request waits for CANCEL or
+	 * CLOSE.  Only the last of a compound can wait. */
+	if (r->m->h.next != 0)
+		return STATUS_NOT_SUPPORTED;
+	if (c->npending >= SMBD_MAX_PENDING ||
+	    (p = calloc(1, sizeof(*p))) == NULL)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	p->async_id = ++c->next_async_id;
+	p->message_id = r->m->h.message_id;
+	p->credit_charge = r->m->h.credit_charge;
+	p->sess = r->sess;
+	p->open = o;
+	p->sign = (r->m->h.flags & SMB2_FLAGS_SIGNED) != 0;
+	p->next = c->pending;
+	c->pending = p;
+	c->npending++;
+	r->async_id = p->async_id;
+	return STATUS_PENDING;
+}

@@ -1,0 +1,508 @@
+/*
+ * pxe-smbd: a read-only SMB2/SMB3 server for installing Windows over the
+ * network.  main.c reads the options, opens the shares and the listening
+ * sockets, drops privileges and runs the event loop; conn.c, dispatch.c,
+ * auth.c, tree.c and file.c do the protocol.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpxe/log.h"
+#include "libpxe/opts.h"
+#include "libpxe/utf16.h"
+#include "smbd.h"
+
+enum {
+	O_SHARE = PXE_OPT_USER, O_PASSWORD, O_PASSWORD_FILE, O_GUEST,
+	O_LISTEN, O_PORT, O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
+	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+};
+
+static const struct pxe_opt options[] = {
+	{ "share", 's', "NAME=DIR", O_SHARE, "serve DIR as \\\\server\\NAME, read-only; repeatable" },
+	{ "password", 'P', "PASSWORD", O_PASSWORD, "the shared secret: any user name with it logs on (see --password-file)" },
+	{ "password-file", 0, "FILE", O_PASSWORD_FILE, "read the shared secret from the first line of FILE" },
+	{ "guest", 'g', NULL, O_GUEST, "allow guest and anonymous logons (unsigned; refused by recent Windows)" },
+	{ "listen", 'l', "ADDR", O_LISTEN, "listen on ADDR; repeatable (default: all)" },
+	{ "port", 'p', "N", O_PORT, "TCP port (default 445)" },
+	{ "max-connections", 'm', "N", O_MAXCONN, "connections at once (default 1024)" },
+	{ "idle-timeout", 0, "SECONDS", O_IDLE, "close connections idle that long with no open file (default 900)" },
+	{ "require-signing", 0, NULL, O_REQSIGN, "require every authenticated session to sign" },
+	{ "name", 'n', "NAME", O_NAME, "NetBIOS name of the server (default: the host name)" },
+	{ "workgroup", 'w', "NAME", O_WORKGROUP, "workgroup announced in NTLM (default WORKGROUP)" },
+	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
+	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
+	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
+	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
+	{ "verbose", 'v', NULL, O_VERBOSE, "also log every open and negotiation" },
+	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static const char epilog[] =
+    "Shared-secret mode (--password): clients log on with any user name and\n"
+    "that password, and their sessions can be signed, which Windows 11 24H2\n"
+    "requires.  WinPE: net use Z: \\\\SERVER\\NAME /user:x PASSWORD\n"
+    "Signals: SIGTERM/SIGINT stop, SIGUSR1 logs the counters, SIGHUP reopens\n"
+    "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
+    "2 usage error.  See pxe-smbd(8).\n";
+
+static const char *
+number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
+{
+	static char msg[64];
+	uint64_t v;
+
+	if (pxe_parse_u64(arg, min, max, &v) < 0)
+		return pxe_range_msg(msg, sizeof(msg), min, max);
+	*out = (unsigned)v;
+	return NULL;
+}
+
+/* NAME=DIR: the name a client may use, and a path. */
+static const char *
+add_share(struct smbd_config *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n;
+	unsigned i;
+	char *name;
+
+	if (c->nshares == SMBD_MAX_SHARES)
+		return "given too many times";
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		return "is not NAME=DIR";
+	n = (size_t)(eq - arg);
+	if (n > 80 || strcspn(arg, "\\/:*?\"<>|") < n)
+		return "has a share name Windows cannot use";
+	if (n == 4 && strncasecmp(arg, "IPC$", 4) == 0)
+		return "uses the reserved name IPC$";
+	for (i = 0; i < c->nshares; i++)
+		if (pxe_utf8_caseeq(c->shares[i].name,
+		    strlen(c->shares[i].name), arg, n))
+			return "names a share twice";
+	if ((name = strndup(arg, n)) == NULL)
+		return "cannot be stored";
+	c->shares[c->nshares].name = name;
+	c->shares[c->nshares].path = eq + 1;
+	c->nshares++;
+	return NULL;
+}
+
+static const char *
+read_password(struct smbd_config *c, const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (f == NULL)
+		return "cannot be read";
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0)
+		return "has an empty first line";
+	free(c->password);
+	c->password = strdup(line);
+	memset(line, 0, sizeof(line));
+	return c->password ? NULL : "cannot be stored";
+}
+
+static const char *
+set_option(void *ctx, int id, const char *arg)
+{
+	struct smbd_config *c = ctx;
+	unsigned v = 0;
+	const char *m;
+
+	switch (id) {
+	case O_SHARE: return add_share(c, arg);
+	case O_PASSWORD:
+		if (*arg == '\0')
+			return "is empty";
+		free(c->password);
+		c->password = strdup(arg);
+		return c->password ? NULL : "cannot be stored";
+	case O_PASSWORD_FILE: return read_password(c, arg);
+	case O_GUEST: c->guest = true; return NULL;
+	case O_LISTEN:
+		if (c->nlisten == SMBD_MAX_LISTEN)
+			return "given too many times";
+		c->listen[c->nlisten++] = arg;
+		return NULL;
+	case O_PORT:
+		if ((m = number(arg, 1, 65535, &v)) == NULL)
+			c->port = (uint16_t)v;
+		return m;
+	case O_MAXCONN: return number(arg, 1, 100000, &c->max_connections);
+	case O_IDLE: return number(arg, 1, 86400 * 7, &c->idle_timeout);
+	case O_REQSIGN: c->require_signing = true; return NULL;
+	case O_NAME:
+		if (strlen(arg) == 0 || strlen(arg) > 15)
+			return "is not a NetBIOS name (1 to 15 characters)";
+		c->name = arg;
+		return NULL;
+	case O_WORKGROUP:
+		if (strlen(arg) == 0 || strlen(arg) > 15)
+			return "is not a workgroup name (1 to 15 characters)";
+		c->workgroup = arg;
+		return NULL;
+	case O_USER: c->user = arg; return NULL;
+	case O_FOREGROUND: return NULL;
+	case O_PIDFILE: c->pidfile = arg; return NULL;
+	case O_LOG: c->log = arg; return NULL;
+	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_QUIET: c->verbosity = -1; return NULL;
+	}
+	return "is not handled";
+}
+
+static void
+defaults(struct smbd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->port = 445;
+	c->max_connections = 1024;
+	c->idle_timeout = 900;
+	c->workgroup = "WORKGROUP";
+}
+
+void
+smbd_escape(char *dst, size_t cap, const char *src)
+{
+	size_t i;
+
+	if (cap == 0)
+		return;
+	for (i = 0; src[i] && i + 1 < cap; i++)
+		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
+		    '?' : src[i];
+	dst[i] = '\0';
+}
+
+void
+smbd_count_status(struct smbd *d, uint32_t st)
+{
+	if (st >= 0xc0000000u && st != STATUS_ACCESS_DENIED &&
+	    st != STATUS_MORE_PROCESSING_REQUIRED)
+		d->c.errors++;
+}
+
+void
+smbd_log_counters(const struct smbd *d)
+{
+	const struct smbd_counters *c = &d->c;
+
+	log_info("counters: connections %llu (active %u, peak %u, refused "
+	    "%llu, dropped %llu), sessions %llu, guests %llu, logon "
+	    "failures %llu, tree connects %llu, opens %llu, reads %llu, "
+	    "bytes read %llu, denied %llu, errors %llu, messages %llu",
+	    (unsigned long long)c->connections, d->nconns, d->peak_conns,
+	    (unsigned long long)c->refused, (unsigned long long)c->dropped,
+	    (unsigned long long)c->sessions, (unsigned long long)c->guests,
+	    (unsigned long long)c->logon_failures,
+	    (unsigned long long)c->trees, (unsigned long long)c->opens,
+	    (unsigned long long)c->reads, (unsigned long long)c->bytes_read,
+	    (unsigned long long)c->denied, (unsigned long long)c->errors,
+	    (unsigned long long)c->messages);
+}
+
+/* The NetBIOS name: --name, else the host name up to its first dot. */
+static void
+netbios_name(struct smbd *d)
+{
+	char host[256];
+	size_t i;
+
+	if (d->cfg.name)
+		snprintf(host, sizeof(host), "%s", d->cfg.name);
+	else if (gethostname(host, sizeof(host)) < 0 || host[0] == '\0')
+		snprintf(host, sizeof(host), "PXEKIT");
+	host[sizeof(host) - 1] = '\0';
+	for (i = 0; i < 15 && host[i] && host[i] != '.'; i++)
+		d->nb_name[i] = (char)toupper((unsigned char)host[i]);
+	d->nb_name[i] = '\0';
+}
+
+static int
+open_shares(struct smbd *d)
+{
+	struct share *sh;
+	struct stat st;
+	unsigned i;
+	int e;
+
+	for (i = 0; i < d->cfg.nshares; i++) {
+		sh = &d->shares[d->nshares];
+		sh->name = (char *)d->cfg.shares[i].name;
+		sh->path = (char *)d->cfg.shares[i].path;
+		if (stat(sh->path, &st) == 0 && S_ISREG(st.st_mode)) {
+			log_err("--share %s=%s: serving an ISO image needs "
+			    "the isofs module, which this build lacks",
+			    sh->name, sh->path);
+			return -1;
+		}
+		if ((e = be_fs_new(sh->path, &sh->be)) < 0) {
+			log_err("--share %s=%s: cannot serve it: %s",
+			    sh->name, sh->path, strerror(-e));
+			return -1;
+		}
+		sh->ops = &be_fs_ops;
+		d->nshares++;
+		log_info("share \\\\%s\\%s is %s (read-only)", d->nb_name,
+		    sh->name, sh->path);
+	}
+	sh = &d->shares[d->nshares++];
+	sh->name = (char *)"IPC$";
+	sh->ipc = true;
+	return 0;
+}
+
+static int
+listen_one(struct smbd *d, const char *addr, bool quiet)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct listener *l = &d->ls[d->nls];
+	int fd, r;
+
+	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
+		fprintf(stderr, "pxe-smbd: --listen: '%s' is not an IPv4 or "
+		    "IPv6 address\n", addr);
+		return -2;
+	}
+	if ((fd = pxe_net_tcp_listen((struct sockaddr *)&ss, len, 512)) < 0) {
+		if (!quiet)
+			log_err("cannot listen on %s port %u: %s", addr,
+			    d->cfg.port, strerror(-fd));
+		return fd;
+	}
+	l->io.fd = fd;
+	l->io.fn = conn_on_accept;
+	l->io.arg = l;
+	l->d = d;
+	if ((r = pxe_loop_add(d->loop, &l->io, EPOLLIN)) < 0) {
+		close(fd);
+		return r;
+	}
+	d->nls++;
+	log_info("listening on %s port %u", addr, d->cfg.port);
+	return 0;
+}
+
+static int
+open_listeners(struct smbd *d)
+{
+	unsigned i;
+	int r;
+
+	if (d->cfg.nlisten == 0) {
+		if ((r = listen_one(d, "0.0.0.0", false)) < 0)
+			return r;
+		listen_one(d, "::", true);
+		return 0;
+	}
+	for (i = 0; i < d->cfg.nlisten; i++)
+		if ((r = listen_one(d, d->cfg.listen[i], false)) < 0)
+			return r;
+	return 0;
+}
+
+static void
+raise_nofile(struct smbd *d)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)d->cfg.max_connections * 8 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_err("--user: no such user '%s'", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
+		log_err("--user %s: cannot drop privileges: %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f == NULL) {
+		log_err("--pid-file: cannot write '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void
+on_stop(struct pxe_loop *loop, int signo, void *arg)
+{
+	log_info("stopping on signal %d", signo);
+	pxe_loop_stop(loop);
+}
+
+static void
+on_usr1(struct pxe_loop *loop, int signo, void *arg)
+{
+	smbd_log_counters(arg);
+}
+
+static void
+on_hup(struct pxe_loop *loop, int signo, void *arg)
+{
+	if (pxe_log_reopen() < 0)
+		log_warn("cannot reopen the log file");
+}
+
+static int
+setup(struct smbd *d)
+{
+	struct timespec ts;
+	int r;
+
+	if ((r = pxe_log_open(d->cfg.log)) < 0) {
+		fprintf(stderr, "pxe-smbd: --log: cannot open '%s': %s\n",
+		    d->cfg.log, strerror(-r));
+		return 1;
+	}
+	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
+	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
+	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
+	    strlen(d->cfg.password), d->nt_hash) < 0) {
+		log_err("--password: not valid UTF-8");
+		return 2;
+	}
+	if (getrandom(d->guid, sizeof(d->guid), 0) != sizeof(d->guid))
+		memset(d->guid, 0x5a, sizeof(d->guid));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	d->start_time = smb2_filetime(ts.tv_sec, ts.tv_nsec);
+	netbios_name(d);
+	if ((d->loop = pxe_loop_new()) == NULL) {
+		log_err("cannot create the event loop: %s", strerror(errno));
+		return 1;
+	}
+	pxe_timer_init(&d->reap, conn_reap, d);
+	log_info("started, version %s, %s%s", PACKAGE_VERSION,
+	    d->cfg.password ? "shared-secret logons" : "guest logons only",
+	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
+	if (open_shares(d) < 0)
+		return 1;
+	raise_nofile(d);
+	if ((r = open_listeners(d)) < 0)
+		return r == -2 ? 2 : 1;
+	if (d->cfg.user && drop_privileges(d->cfg.user) < 0)
+		return 1;
+	if (d->cfg.pidfile && write_pidfile(d->cfg.pidfile) < 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (pxe_loop_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGINT, on_stop, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGUSR1, on_usr1, d) < 0 ||
+	    pxe_loop_signal(d->loop, SIGHUP, on_hup, d) < 0) {
+		log_err("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+teardown(struct smbd *d)
+{
+	unsigned i;
+
+	if (d->loop) {
+		conn_close_all(d);
+		smbd_log_counters(d);
+	}
+	for (i = 0; i < d->nls; i++)
+		close(d->ls[i].io.fd);
+	for (i = 0; i < d->nshares; i++)
+		if (d->shares[i].ops)
+			d->shares[i].ops->free(d->shares[i].be);
+	for (i = 0; i < d->cfg.nshares; i++)
+		free((char *)d->cfg.shares[i].name);
+	pxe_loop_free(d->loop);
+	if (d->cfg.password) {
+		memset(d->cfg.password, 0, strlen(d->cfg.password));
+		free(d->cfg.password);
+	}
+	if (d->cfg.pidfile && d->exit_code == 0)
+		unlink(d->cfg.pidfile);
+	pxe_log_close();
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct smbd d;
+	struct pxe_opts_spec spec = {
+		"pxe-smbd", PACKAGE_VERSION, "--share NAME=DIR... [OPTION]...",
+		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
+		"3.1.1, signed) for network installs of Windows.",
+		epilog, options, set_option, &d.cfg,
+	};
+	int r, idx;
+
+	pxe_log_init("pxe-smbd");
+	defaults(&d.cfg);
+	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0) {
+		free(d.cfg.password);
+		return r == 1 ? 0 : 2;
+	}
+	if (idx < argc) {
+		fprintf(stderr, "pxe-smbd: unexpected argument '%s' (see "
+		    "--help)\n", argv[idx]);
+		return 2;
+	}
+	if (d.cfg.nshares == 0) {
+		fprintf(stderr, "pxe-smbd: no --share NAME=DIR given\n");
+		return 2;
+	}
+	if (d.cfg.password == NULL && !d.cfg.guest) {
+		fprintf(stderr, "pxe-smbd: give --password, --password-file "
+		    "or --guest\n");
+		return 2;
+	}
+	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
+		log_err("event loop failed: %s", strerror(errno));
+		d.exit_code = 1;
+	}
+	teardown(&d);
+	return d.exit_code;
+}
