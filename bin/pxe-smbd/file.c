@@ -61,6 +61,7 @@ open_free(struct conn *c, struct open *o)
 	pending_drop(c, o->sess, o);
 	if (o->node)
 		o->tree->share->ops->close(o->node);
+	free(o->pipe_out);
 	for (i = 0; i < o->nlist; i++)
 		free(o->list[i].name);
 	free(o->list);
@@ -118,6 +119,14 @@ open_get(struct req *r, const struct smb2_fid *fid, uint32_t *st)
 		return NULL;
 	}
 	return o;
+}
+
+/* The open's attributes now (a pipe's, or a failed stat's, from open). */
+static void
+open_stat(const struct open *o, struct be_stat *st)
+{
+	if (o->node == NULL || o->tree->share->ops->stat(o->node, st) < 0)
+		*st = o->st;
 }
 
 /* ---- names ---- */
@@ -317,6 +326,41 @@ create_allowed(struct req *r, const struct smb2_create_req *q,
 	return 0;
 }
 
+/* CREATE on IPC$: the srvsvc pipe, or nothing. */
+static uint32_t
+open_pipe(struct req *r, const struct smb2_create_req *q, const char *path)
+{
+	struct smb2_create_resp p;
+	struct smb2_file_info fi;
+	struct open *o;
+
+	if (!pipe_name_ok(path))
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	if (q->disposition != FILE_OPEN && q->disposition != FILE_OPEN_IF)
+		return STATUS_ACCESS_DENIED;
+	if ((o = open_add(r->c)) == NULL ||
+	    (o->path = strdup(path)) == NULL) {
+		if (o)
+			open_free(r->c, o);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	o->pipe = true;
+	o->sess = r->sess;
+	o->tree = r->tree;
+	o->granted = grant(q->desired_access) | FILE_WRITE_DATA;
+	o->st.nlink = 1;
+	fill_info(&o->st, path, &fi);
+	fi.attrs = FILE_ATTRIBUTE_NORMAL;
+	memset(&p, 0, sizeof(p));
+	p.action = FILE_OPENED;
+	p.fi = &fi;
+	p.fid.persistent = p.fid.volatile_ = o->id;
+	smb2_put_create_resp(&r->b, &p);
+	r->new_fid = p.fid;
+	r->body_done = true;
+	return 0;
+}
+
 uint32_t
 smb_create(struct req *r)
 {
@@ -337,10 +381,10 @@ smb_create(struct req *r)
 	if ((s = client_path(q.name, q.name_len, path, sizeof(path),
 	    &data_stream)) != 0)
 		return s;
+	if (sh->ipc)		/* a pipe is written to: no read-only rules */
+		return open_pipe(r, &q, path);
 	if ((s = create_allowed(r, &q, path)) != 0)
 		return s;
-	if (sh->ipc)
-		return STATUS_OBJECT_NAME_NOT_FOUND;	/* no pipes yet */
 	e = sh->ops->open(sh->be, path, &node, found, sizeof(found));
 	if (e == -ENOENT && q.disposition == FILE_OPEN_IF) {
 		denied(r, "create", path);
@@ -405,8 +449,7 @@ smb_close(struct req *r)
 	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
 	if (q.flags & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) {
-		if (o->tree->share->ops->stat(o->node, &st) < 0)
-			st = o->st;
+		open_stat(o, &st);
 		fill_info(&st, base_name(o->path), &fi);
 		smb2_put_close_resp(&r->b, q.flags, &fi);
 	} else {
@@ -417,7 +460,49 @@ smb_close(struct req *r)
 	return 0;
 }
 
-/* ---- READ ---- */
+/* ---- READ, WRITE ---- */
+
+/* READ on the pipe: what the last PDU written produced. */
+static uint32_t
+read_pipe(struct req *r, struct open *o, const struct smb2_read_req *q)
+{
+	size_t n;
+	bool more;
+
+	if (o->pipe_len == o->pipe_off)
+		return STATUS_PIPE_EMPTY;
+	if (q->length > r->c->max_read)
+		return STATUS_INVALID_PARAMETER;
+	if (req_reserve(r, 16 + (size_t)q->length) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	n = pipe_read(o, r->b.data + SMB2_READ_DATA_OFF, q->length, &more);
+	smb2_put_read_resp(&r->b, (uint32_t)n);
+	r->b.off = SMB2_READ_DATA_OFF + n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
+uint32_t
+smb_write(struct req *r)
+{
+	struct smb2_write_req q;
+	struct open *o;
+	uint32_t s;
+
+	if ((s = smb2_parse_write(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (!o->pipe) {
+		denied(r, "write to", o->path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if (pipe_write(r->c, o, q.data, q.len) < 0)
+		return STATUS_INVALID_PARAMETER;
+	smb2_put_write_resp(&r->b, (uint32_t)q.len);
+	r->body_done = true;
+	return 0;
+}
 
 uint32_t
 smb_read(struct req *r)
@@ -432,6 +517,8 @@ smb_read(struct req *r)
 		return s;
 	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
+	if (o->pipe)
+		return read_pipe(r, o, &q);
 	if (o->st.dir)
 		return STATUS_INVALID_DEVICE_REQUEST;
 	if (!(o->granted & (FILE_READ_DATA | FILE_EXECUTE)))
@@ -478,8 +565,7 @@ file_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
 
 	if (cls == FileAlternateNameInformation)
 		return -ENOENT;		/* no 8.3 names here */
-	if (o->tree->share->ops->stat(o->node, &st) < 0)
-		st = o->st;
+	open_stat(o, &st);
 	fill_info(&st, base_name(o->path), &fi);
 	backslash_path(o->path, cls != FileNormalizedNameInformation, name,
 	    sizeof(name));
@@ -499,7 +585,8 @@ fs_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
 	const char *p;
 
 	memset(&sf, 0, sizeof(sf));
-	if (sh->ops->statfs(sh->be, &sf) < 0 || sf.block_size < 512)
+	if (sh->ops == NULL || sh->ops->statfs(sh->be, &sf) < 0 ||
+	    sf.block_size < 512)
 		sf.block_size = 4096;
 	memset(&fs, 0, sizeof(fs));
 	fs.bytes_per_sector = 512;
@@ -644,7 +731,8 @@ build_listing(struct open *o, const char *pat)
 	o->nlist = o->pos = 0;
 	list_add(&l, ".", &o->st);
 	list_add(&l, "..", &o->st);
-	e = o->tree->share->ops->readdir(o->node, on_entry, &l);
+	e = o->node ? o->tree->share->ops->readdir(o->node, on_entry, &l) :
+	    -ENOTDIR;
 	o->listed = true;
 	return l.err ? l.err : e;
 }
@@ -737,10 +825,31 @@ smb_query_dir(struct req *r)
 
 /* ---- the rest ---- */
 
+/* FSCTL_PIPE_TRANSCEIVE: a PDU in, its answer out. */
+static uint32_t
+transceive(struct req *r, struct open *o, const struct smb2_ioctl_req *q)
+{
+	size_t n, max = q->max_output;
+	bool more;
+
+	if (pipe_write(r->c, o, q->input, q->input_len) < 0)
+		return STATUS_INVALID_PARAMETER;
+	if (max > r->c->max_transact)
+		max = r->c->max_transact;
+	if (req_reserve(r, 48 + max) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	n = pipe_read(o, r->b.data + SMB2_IOCTL_DATA_OFF, max, &more);
+	smb2_put_ioctl_resp(&r->b, q->ctl_code, &q->fid, (uint32_t)n);
+	r->b.off = SMB2_IOCTL_DATA_OFF + n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
 uint32_t
 smb_ioctl(struct req *r)
 {
 	struct smb2_ioctl_req q;
+	struct open *o;
 	uint32_t s;
 
 	if ((s = smb2_parse_ioctl(r->m, &q)) != 0)
@@ -755,10 +864,10 @@ smb_ioctl(struct req *r)
 		return STATUS_NOT_SUPPORTED;
 	}
 	/* The rest act on an open file: it must be one. */
-	if (open_get(r, &q.fid, &s) == NULL)
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
-	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE)
-		return STATUS_NOT_SUPPORTED;
+	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE && o->pipe)
+		return transceive(r, o, &q);
 	return STATUS_INVALID_DEVICE_REQUEST;
 }
 

@@ -167,6 +167,11 @@ struct open {
 	struct dir_entry *list;		/* QUERY_DIRECTORY state */
 	size_t nlist, pos;
 	bool listed;
+	bool pipe;			/* IPC$\srvsvc: no node */
+	bool pipe_bound;
+	uint16_t pipe_ctx;
+	uint8_t *pipe_out;		/* DCE/RPC output not yet read */
+	size_t pipe_len, pipe_off;
 };
 
 /* A CHANGE_NOTIFY waiting (for ever: nothing changes) for CANCEL or
@@ -317,6 +322,7 @@ uint32_t smb_query_dir(struct req *r);
 uint32_t smb_query_info(struct req *r);
 uint32_t smb_ioctl(struct req *r);
 uint32_t smb_denied(struct req *r);
+uint32_t smb_write(struct req *r);
 uint32_t smb_lock(struct req *r);
 uint32_t smb_echo(struct req *r);
 uint32_t smb_change_notify(struct req *r);
@@ -329,6 +335,14 @@ void open_free_all(struct conn *c);
  * backslashes stay (these are Windows paths), UTF-8 passes.
  */
 void smbd_escape(char *dst, size_t cap, const char *src);
+
+/* pipe.c */
+/* True for the pipe names IPC$ opens ("srvsvc"). */
+bool pipe_name_ok(const char *path);
+/* A DCE/RPC PDU written to the pipe; its answer is queued.  0 or -errno. */
+int pipe_write(struct conn *c, struct open *o, const uint8_t *p, size_t n);
+/* Take up to max bytes of queued output; *more if some is left. */
+size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
 void smbd_log_counters(const struct smbd *d);

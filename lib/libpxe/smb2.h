@@ -128,6 +128,7 @@ enum smb2_cmd {
 #define STATUS_CANCELLED		0xc0000120u
 #define STATUS_FILE_CLOSED		0xc0000128u
 #define STATUS_FS_DRIVER_REQUIRED	0xc000019cu
+#define STATUS_PIPE_EMPTY		0xc00000d9u
 #define STATUS_USER_SESSION_DELETED	0xc0000203u
 #define STATUS_NOT_FOUND		0xc0000225u
 #define STATUS_NO_PREAUTH_OVERLAP	0xc05d0000u
@@ -388,6 +389,16 @@ struct smb2_ioctl_req {
 	uint32_t flags;
 };
 uint32_t smb2_parse_ioctl(const struct smb2_msg *m, struct smb2_ioctl_req *r);
+
+struct smb2_write_req {
+	uint64_t offset;
+	struct smb2_fid fid;
+	const uint8_t *data;
+	size_t len;
+};
+uint32_t smb2_parse_write(const struct smb2_msg *m, struct smb2_write_req *r);
+/* WRITE response: count bytes written. */
+void smb2_put_write_resp(struct pxe_buf *b, uint32_t count);
 
 /* The FileId of commands that only need it (FLUSH, WRITE, LOCK, ...). */
 uint32_t smb2_parse_fid(const struct smb2_msg *m, struct smb2_fid *fid);

@@ -123,6 +123,16 @@ smb SMB3_11 "x%secret" "get TREE/Sources/INSTALL.WIM $T/ci.wim" \
     --client-protection=sign || fail "case-insensitive get"
 same "$ROOT/tree/sources/install.wim" "$T/ci.wim" "case-insensitive name"
 
+# The share list, through IPC$ and srvsvc (DCE/RPC over the pipe).
+for mode in SMB2_02 SMB3_11; do
+	timeout 60 smbclient -L 127.0.0.1 -p "$PORT" -U x%secret -m "$mode" \
+	    --client-protection=sign > "$T/smb.out" 2>&1
+	grep -Eq '^[[:space:]]+install[[:space:]]+Disk' "$T/smb.out" &&
+	    grep -Eq '^[[:space:]]+IPC\$[[:space:]]+IPC' "$T/smb.out" ||
+	    fail "smbclient -L -m $mode: $(cat "$T/smb.out")"
+done
+expect_log "share list sent|tree connect .*IPC\\$" "IPC\$ connected"
+
 # SIGUSR1: the counters.
 kill -USR1 "$TFTPD_PID"
 expect_log "counters: connections [0-9]+ .*logon failures [1-9]" "counters"
@@ -142,6 +152,8 @@ c = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=port,
 c.login("impacket", "secret")
 names = [f.get_longname() for f in c.listPath("install", "*")]
 assert "big.bin" in names and "tree" in names, names
+shares = [s["shi1_netname"][:-1] for s in c.listShares()]
+assert shares == ["install", "IPC$"], shares
 with open(out, "wb") as f:
     c.getFile("install", "big.bin", f.write)
 print("dialect 0x%04x" % c.getDialect())
