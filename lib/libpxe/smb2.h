@@ -540,6 +540,9 @@ enum {
 	FileIdBothDirectoryInformation = 37,
 	FileIdFullDirectoryInformation = 38,
 	FileNormalizedNameInformation = 48,
+	FileIdInformation = 59,
+	FileIdExtdDirectoryInformation = 60,
+	FileIdExtdBothDirectoryInformation = 63,
 };
 
 /* File system information classes (MS-FSCC 2.5). */

@@ -201,6 +201,15 @@ fi_attribute_tag(struct pxe_buf *b, const struct smb2_file_info *fi)
 }
 
 static int
+fi_id(struct pxe_buf *b, const struct smb2_file_info *fi)
+{
+	pxe_buf_put_le64(b, fi->volume_id);
+	pxe_buf_put_le64(b, fi->file_id);
+	pxe_buf_put_le64(b, 0);
+	return 0;
+}
+
+static int
 fi_name(struct pxe_buf *b, const struct smb2_file_info *fi)
 {
 	return put_len_name(b, fi);
@@ -227,6 +236,7 @@ static const struct info_class file_classes[] = {
 	{ FileNetworkOpenInformation, 56, fi_network_open },
 	{ FileAttributeTagInformation, 8, fi_attribute_tag },
 	{ FileNormalizedNameInformation, 4, fi_name },
+	{ FileIdInformation, 24, fi_id },
 	{ 0, 0, NULL },
 };
 
@@ -386,6 +396,7 @@ enum {
 	DE_EA = 2,		/* EaSize */
 	DE_SHORT = 4,		/* ShortNameLength, ShortName[24] */
 	DE_ID = 8,		/* FileId (with a reserved field before it) */
+	DE_EXTD = 16,		/* ReparsePointTag, a 128-bit FileId */
 };
 
 static const struct {
@@ -398,6 +409,9 @@ static const struct {
 	{ FileIdBothDirectoryInformation, DE_TIMES | DE_EA | DE_SHORT | DE_ID },
 	{ FileIdFullDirectoryInformation, DE_TIMES | DE_EA | DE_ID },
 	{ FileNamesInformation, 0 },
+	{ FileIdExtdDirectoryInformation, DE_TIMES | DE_EA | DE_EXTD },
+	{ FileIdExtdBothDirectoryInformation,
+	  DE_TIMES | DE_EA | DE_EXTD | DE_SHORT },
 };
 
 static int
@@ -440,6 +454,11 @@ smb2_put_dirent(struct pxe_buf *b, uint8_t cls,
 	pxe_buf_put_le32(b, (uint32_t)n);
 	if (parts & DE_EA)
 		pxe_buf_put_le32(b, 0);
+	if (parts & DE_EXTD) {
+		pxe_buf_put_le32(b, 0);		/* ReparsePointTag */
+		pxe_buf_put_le64(b, fi->file_id);
+		pxe_buf_put_le64(b, 0);
+	}
 	if (parts & DE_SHORT) {
 		pxe_buf_put_u8(b, 0);	/* no 8.3 names */
 		pxe_buf_put_u8(b, 0);
