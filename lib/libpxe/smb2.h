@@ -551,6 +551,7 @@ enum {
 	FileFsSizeInformation = 3,
 	FileFsDeviceInformation = 4,
 	FileFsAttributeInformation = 5,
+	FileFsControlInformation = 6,
 	FileFsFullSizeInformation = 7,
 	FileFsObjectIdInformation = 8,
 	FileFsSectorSizeInformation = 11,

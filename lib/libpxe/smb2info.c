@@ -316,6 +316,19 @@ fs_attribute(struct pxe_buf *b, const struct smb2_fs_info *fs)
 }
 
 static int
+fs_control(struct pxe_buf *b, const struct smb2_fs_info *fs)
+{
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceStartFiltering */
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceThreshold */
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceStopFiltering */
+	pxe_buf_put_le64(b, UINT64_MAX);	/* DefaultQuotaThreshold */
+	pxe_buf_put_le64(b, UINT64_MAX);	/* DefaultQuotaLimit */
+	pxe_buf_put_le32(b, 0);		/* no quotas */
+	pxe_buf_put_le32(b, 0);
+	return 0;
+}
+
+static int
 fs_full_size(struct pxe_buf *b, const struct smb2_fs_info *fs)
 {
 	pxe_buf_put_le64(b, fs->total_units);
@@ -358,10 +371,11 @@ struct fs_class {
 };
 
 static const struct fs_class fs_classes[] = {
-	{ FileFsVolumeInformation, 18, fs_volume },
+	{ FileFsVolumeInformation, 24, fs_volume },	/* as Windows */
 	{ FileFsSizeInformation, 24, fs_size },
 	{ FileFsDeviceInformation, 8, fs_device },
-	{ FileFsAttributeInformation, 12, fs_attribute },
+	{ FileFsAttributeInformation, 16, fs_attribute },
+	{ FileFsControlInformation, 48, fs_control },
 	{ FileFsFullSizeInformation, 32, fs_full_size },
 	{ FileFsObjectIdInformation, 64, fs_object_id },
 	{ FileFsSectorSizeInformation, 28, fs_sector_size },

@@ -492,7 +492,7 @@ test_info(void)
 	    "FsAttribute: NTFS, a read-only volume");
 	b.off = 0;
 	tap_ok(smb2_put_fs_info(&b, FileFsVolumeInformation, &fs, &fixed) ==
-	    0 && b.off == 18 + 14 && fixed == 18, "FsVolume with its label");
+	    0 && b.off == 18 + 14 && fixed == 24, "FsVolume with its label");
 	b.off = 0;
 	tap_ok(smb2_put_fs_info(&b, FileFsSectorSizeInformation, &fs,
 	    &fixed) == 0 && b.off == 28, "FsSectorSize: 28 bytes");
