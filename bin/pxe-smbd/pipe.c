@@ -73,6 +73,7 @@ pipe_write(struct conn *c, struct open *o, const uint8_t *p, size_t n)
 	struct dcerpc_hdr h;
 	uint8_t stub[8192], out[8192 + 64];
 	ssize_t len, sl;
+	unsigned i;
 
 	if (dcerpc_parse_hdr(p, n, &h) < 0)
 		return -EBADMSG;
@@ -85,7 +86,7 @@ pipe_write(struct conn *c, struct open *o, const uint8_t *p, size_t n)
 		    h.ptype == DCERPC_ALTER_CONTEXT);
 		if (bd.srvsvc) {
 			o->pipe_bound = true;
-			for (unsigned i = 0; i < bd.nctx; i++)
+			for (i = 0; i < bd.nctx; i++)
 				if (bd.ctx[i].result == 0)
 					o->pipe_ctx = bd.ctx[i].id;
 		}

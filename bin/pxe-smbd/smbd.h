@@ -36,6 +36,8 @@
 #define SMBD_MAX_WRITE		(1u << 20)
 #define SMBD_SMALL_MAX		65536	/* 2.0.2 sizes */
 #define SMBD_MAX_FRAME		(SMBD_MAX_WRITE + 65536)
+#define SMBD_PREAUTH_FRAME	(64 * 1024)	/* before a logon */
+#define SMBD_PREAUTH_IDLE_MS	60000		/* idle before a logon */
 #define SMBD_OUT_HIGH		(32u << 20)	/* stop reading above this */
 
 struct share_cfg {

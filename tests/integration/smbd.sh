@@ -230,7 +230,15 @@ smb SMB3_11 "x%secret" "ls" --client-protection=sign &&
 stop_tftpd
 
 # --guest with a password: the password signs, anonymous is a guest.
-start_smbd --guest --password secret
+# (With a 2-second --idle-timeout, to see a silent connection closed.)
+start_smbd --guest --password secret --idle-timeout 2
+/usr/bin/python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(4)' "$PORT" &
+SILENT=$!
+expect_log "connection 127\\.0\\.0\\.1 closed: idle before logging on" \
+    "a silent connection closed"
+wait "$SILENT"
 smb SMB3_11 "x%secret" "ls" --client-protection=sign ||
     fail "password with --guest: $(tail -n 3 "$T/smb.out")"
 timeout 60 smbclient //127.0.0.1/install -p "$PORT" -N -c ls \
