@@ -214,6 +214,20 @@ fill_info(const struct be_stat *st, const char *name,
 	fi->name_len = strlen(name);
 }
 
+/* The attributes of an open with no file behind it. */
+static void
+fill_special(const struct open *o, struct smb2_file_info *fi)
+{
+	memset(fi, 0, sizeof(*fi));
+	fi->nlink = 1;
+	fi->dir = o->st.dir;
+	fi->attrs = o->special == SPECIAL_QUOTA ? FILE_ATTRIBUTE_HIDDEN |
+	    FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_DIRECTORY |
+	    FILE_ATTRIBUTE_ARCHIVE : FILE_ATTRIBUTE_NORMAL;
+	fi->name = o->path;
+	fi->name_len = strlen(o->path);
+}
+
 static uint32_t
 errno_status(int e)
 {
@@ -326,31 +340,50 @@ create_allowed(struct req *r, const struct smb2_create_req *q,
 	return 0;
 }
 
-/* CREATE on IPC$: the srvsvc pipe, or nothing. */
+/* NTFS's quota file, which Windows opens to ask about quotas. */
+static bool
+is_quota_file(const struct smb2_create_req *q)
+{
+	static const char quota[] = "$Extend\\$Quota:$Q:$INDEX_ALLOCATION";
+	char name[64];
+
+	return q->name_len < 2 * sizeof(name) &&
+	    pxe_utf16_to_utf8(q->name, q->name_len, name, sizeof(name)) > 0 &&
+	    pxe_utf8_caseeq(name, strlen(name), quota, sizeof(quota) - 1);
+}
+
+/*
+ * Opens with no file behind them: the srvsvc pipe on IPC$, and the quota
+ * file (a hidden system directory with no times, as Windows shows it;
+ * its quota list is empty).
+ */
 static uint32_t
-open_pipe(struct req *r, const struct smb2_create_req *q, const char *path)
+open_special(struct req *r, const struct smb2_create_req *q, int kind)
 {
 	struct smb2_create_resp p;
 	struct smb2_file_info fi;
 	struct open *o;
+	const char *name = kind == SPECIAL_PIPE ? "srvsvc" : "$Quota";
 
-	if (!pipe_name_ok(path))
-		return STATUS_OBJECT_NAME_NOT_FOUND;
 	if (q->disposition != FILE_OPEN && q->disposition != FILE_OPEN_IF)
 		return STATUS_ACCESS_DENIED;
+	if (kind == SPECIAL_QUOTA && (q->desired_access & SMB2_WRITE_ACCESS))
+		return STATUS_ACCESS_DENIED;
 	if ((o = open_add(r->c)) == NULL ||
-	    (o->path = strdup(path)) == NULL) {
+	    (o->path = strdup(name)) == NULL) {
 		if (o)
 			open_free(r->c, o);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
-	o->pipe = true;
+	o->special = kind;
+	o->pipe = kind == SPECIAL_PIPE;
 	o->sess = r->sess;
 	o->tree = r->tree;
-	o->granted = grant(q->desired_access) | FILE_WRITE_DATA;
+	o->granted = grant(q->desired_access) |
+	    (kind == SPECIAL_PIPE ? FILE_WRITE_DATA : 0);
 	o->st.nlink = 1;
-	fill_info(&o->st, path, &fi);
-	fi.attrs = FILE_ATTRIBUTE_NORMAL;
+	o->st.dir = kind == SPECIAL_QUOTA;
+	fill_special(o, &fi);
 	memset(&p, 0, sizeof(p));
 	p.action = FILE_OPENED;
 	p.fi = &fi;
@@ -359,6 +392,15 @@ open_pipe(struct req *r, const struct smb2_create_req *q, const char *path)
 	r->new_fid = p.fid;
 	r->body_done = true;
 	return 0;
+}
+
+/* CREATE on IPC$: the srvsvc pipe, or nothing. */
+static uint32_t
+open_pipe(struct req *r, const struct smb2_create_req *q, const char *path)
+{
+	if (!pipe_name_ok(path))
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	return open_special(r, q, SPECIAL_PIPE);
 }
 
 uint32_t
@@ -378,6 +420,8 @@ smb_create(struct req *r)
 
 	if ((s = smb2_parse_create(r->m, &q)) != 0)
 		return s;
+	if (is_quota_file(&q))
+		return open_special(r, &q, SPECIAL_QUOTA);
 	if ((s = client_path(q.name, q.name_len, path, sizeof(path),
 	    &data_stream)) != 0)
 		return s;
@@ -450,7 +494,10 @@ smb_close(struct req *r)
 		return s;
 	if (q.flags & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) {
 		open_stat(o, &st);
-		fill_info(&st, base_name(o->path), &fi);
+		if (o->special)
+			fill_special(o, &fi);
+		else
+			fill_info(&st, base_name(o->path), &fi);
 		smb2_put_close_resp(&r->b, q.flags, &fi);
 	} else {
 		smb2_put_close_resp(&r->b, 0, NULL);
@@ -566,7 +613,10 @@ file_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
 	if (cls == FileAlternateNameInformation)
 		return -ENOENT;		/* no 8.3 names here */
 	open_stat(o, &st);
-	fill_info(&st, base_name(o->path), &fi);
+	if (o->special)
+		fill_special(o, &fi);
+	else
+		fill_info(&st, base_name(o->path), &fi);
 	backslash_path(o->path, cls != FileNormalizedNameInformation, name,
 	    sizeof(name));
 	fi.name = name;
@@ -628,6 +678,10 @@ smb_query_info(struct req *r)
 	case SMB2_0_INFO_FILESYSTEM:
 		e = fs_info(r, o, q.info_class, &fixed);
 		break;
+	case SMB2_0_INFO_QUOTA:
+		/* Nobody's quota: the list is empty. */
+		return o->special == SPECIAL_QUOTA ? STATUS_NO_MORE_ENTRIES :
+		    STATUS_INVALID_PARAMETER;
 	case SMB2_0_INFO_SECURITY:
 		if (q.additional & 0x8)	/* SACL needs ACCESS_SYSTEM_SECURITY */
 			return STATUS_ACCESS_DENIED;
@@ -731,8 +785,8 @@ build_listing(struct open *o, const char *pat)
 	o->nlist = o->pos = 0;
 	list_add(&l, ".", &o->st);
 	list_add(&l, "..", &o->st);
-	e = o->node ? o->tree->share->ops->readdir(o->node, on_entry, &l) :
-	    -ENOTDIR;
+	/* Opens with no file behind them list nothing but "." and "..". */
+	e = o->node ? o->tree->share->ops->readdir(o->node, on_entry, &l) : 0;
 	o->listed = true;
 	return l.err ? l.err : e;
 }

@@ -169,7 +169,8 @@ struct open {
 	struct dir_entry *list;		/* QUERY_DIRECTORY state */
 	size_t nlist, pos;
 	bool listed;
-	bool pipe;			/* IPC$\srvsvc: no node */
+	int special;			/* SPECIAL_*: no node behind it */
+	bool pipe;			/* IPC$\srvsvc */
 	bool pipe_bound;
 	uint16_t pipe_ctx;
 	uint8_t *pipe_out;		/* DCE/RPC output not yet read */
@@ -235,6 +236,8 @@ struct conn {
 	unsigned npending;
 	uint64_t next_async_id;
 };
+
+enum { SPECIAL_NONE, SPECIAL_PIPE, SPECIAL_QUOTA };
 
 /* One request being answered. */
 struct req {

@@ -20,7 +20,8 @@ smb2.session.two_logoff
 smb2.bench.echo
 smb2.getinfo.fsinfo
 smb2.getinfo.qfs_buffercheck
-smb2.scan.scan"
+smb2.scan.scan
+smb2.create.quota-fake-file"
 
 mkfile hello.txt 100
 start_smbd --password secret
