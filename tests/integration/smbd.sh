@@ -51,7 +51,34 @@ fetch_all() {
 	    fail "-m $mode: the tree differs: $(head -n 5 "$T/diff.out")"
 }
 
-start_smbd --password secret
+# The command line: exit 0 for --help/--version, 2 for usage errors
+# (naming the argument), 1 when a share cannot be served.
+status() {
+	want=$1
+	shift
+	st=0
+	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
+	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
+}
+status 0 "$PXE_SMBD" --help
+grep -q -- '--password-file' "$T/cmd.out" || fail "--help lacks --password-file"
+status 0 "$PXE_SMBD" --version
+status 2 "$PXE_SMBD" -P x
+grep -q 'no --share' "$T/cmd.out" || fail "no --share: $(cat "$T/cmd.out")"
+status 2 "$PXE_SMBD" -s "install=$ROOT"
+grep -q 'password' "$T/cmd.out" || fail "no password: $(cat "$T/cmd.out")"
+status 2 "$PXE_SMBD" -s install -P x
+status 2 "$PXE_SMBD" -s "IPC\$=$ROOT" -P x
+status 2 "$PXE_SMBD" -s "a=$ROOT" -s "A=$ROOT" -P x
+status 2 "$PXE_SMBD" -s "install=$ROOT" -P x -p 0
+status 2 "$PXE_SMBD" -s "install=$ROOT" --password-file "$T/none"
+status 1 "$PXE_SMBD" -s "install=$T/no-such-dir" -P x -l 127.0.0.1 -p 1
+grep -q 'no-such-dir' "$T/cmd.out" || fail "missing share not named: $(cat "$T/cmd.out")"
+status 1 "$PXE_SMBD" -s "install=$ROOT/big.bin" -P x -l 127.0.0.1 -p 1
+grep -q 'isofs' "$T/cmd.out" || fail "a file share: $(cat "$T/cmd.out")"
+printf 'secret\n' > "$T/pw"
+
+start_smbd --password-file "$T/pw"
 
 for mode in SMB2_02 SMB2 SMB3_00 SMB3_02 SMB3_11; do
 	fetch_all "$mode" "user-$mode"
