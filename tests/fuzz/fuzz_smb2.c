@@ -88,10 +88,10 @@ decode(const struct smb2_msg *m)
 		struct smb2_query_dir_req qd;
 		struct smb2_query_info_req qi;
 		struct smb2_ioctl_req io;
-		struct smb2_validate_negotiate vn;
 		struct smb2_write_req wr;
 		struct smb2_fid fid;
 	} u;
+	struct smb2_validate_negotiate vn;	/* beside u.io, not in u */
 	unsigned i;
 
 	switch (m->h.command) {
@@ -135,7 +135,7 @@ decode(const struct smb2_msg *m)
 		if (smb2_parse_ioctl(m, &u.io) == 0) {
 			touch(u.io.input, u.io.input_len);
 			smb2_parse_validate_negotiate(u.io.input,
-			    u.io.input_len, &u.vn);
+			    u.io.input_len, &vn);
 			pipe_pdu(u.io.input, u.io.input_len);
 		}
 		break;
