@@ -35,6 +35,38 @@ set_events(struct conn *c)
 	pxe_loop_mod(c->d->loop, &c->io, ev);
 }
 
+/* True once a session on c has logged on. */
+static bool
+logged_on(const struct conn *c)
+{
+	const struct session *s;
+
+	for (s = c->sessions; s; s = s->next)
+		if (s->state == SESS_VALID)
+			return true;
+	return false;
+}
+
+/*
+ * How long c may stay quiet: --idle-timeout once logged on, a minute
+ * before (a connection that never logs on only holds a slot).
+ */
+static uint64_t
+idle_ms(const struct conn *c)
+{
+	uint64_t ms = (uint64_t)c->d->cfg.idle_timeout * 1000;
+
+	return logged_on(c) || ms < SMBD_PREAUTH_IDLE_MS ? ms :
+	    SMBD_PREAUTH_IDLE_MS;
+}
+
+/* The largest frame c may send: small until it has logged on. */
+static size_t
+frame_limit(const struct conn *c)
+{
+	return logged_on(c) ? SMBD_MAX_FRAME : SMBD_PREAUTH_FRAME;
+}
+
 static void
 on_idle(struct pxe_loop *loop, struct pxe_timer *t)
 {
@@ -42,11 +74,10 @@ on_idle(struct pxe_loop *loop, struct pxe_timer *t)
 
 	if (c->nopens > 0) {
 		/* Open files: the client is using us, however quietly. */
-		pxe_timer_arm(loop, &c->idle,
-		    (uint64_t)c->d->cfg.idle_timeout * 1000);
+		pxe_timer_arm(loop, &c->idle, idle_ms(c));
 		return;
 	}
-	conn_close(c, "idle");
+	conn_close(c, logged_on(c) ? "idle" : "idle before logging on");
 }
 
 void
@@ -96,8 +127,7 @@ conn_on_accept(struct pxe_loop *loop, struct pxe_io *io, uint32_t ev)
 			continue;
 		}
 		pxe_timer_init(&c->idle, on_idle, c);
-		pxe_timer_arm(d->loop, &c->idle,
-		    (uint64_t)d->cfg.idle_timeout * 1000);
+		pxe_timer_arm(d->loop, &c->idle, idle_ms(c));
 		c->next = d->conns;
 		if (d->conns)
 			d->conns->prev = c;
@@ -247,7 +277,7 @@ some_frames(struct conn *c)
 			off += 4;
 			continue;
 		}
-		if (type != 0x00 || flen > SMBD_MAX_FRAME) {
+		if (type != 0x00 || flen > frame_limit(c)) {
 			c->d->c.dropped++;
 			conn_close(c, type != 0 ? "not a session message" :
 			    "frame too large");
@@ -263,8 +293,7 @@ some_frames(struct conn *c)
 		}
 		off += 4 + flen;
 		if (!c->dead)
-			pxe_timer_arm(c->d->loop, &c->idle,
-			    (uint64_t)c->d->cfg.idle_timeout * 1000);
+			pxe_timer_arm(c->d->loop, &c->idle, idle_ms(c));
 	}
 	if (c->dead)
 		return 0;
@@ -305,8 +334,8 @@ read_in(struct conn *c)
 		if (c->in_len >= 4)
 			want = 4 + ((size_t)c->in[1] << 16 |
 			    (size_t)c->in[2] << 8 | c->in[3]);
-		if (want > SMBD_MAX_FRAME + 4)
-			want = SMBD_MAX_FRAME + 4;
+		if (want > frame_limit(c) + 4)
+			want = frame_limit(c) + 4;
 		cap = c->in_cap ? c->in_cap : IN_INITIAL;
 		while (cap < want)
 			cap *= 2;

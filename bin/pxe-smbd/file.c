@@ -61,6 +61,7 @@ open_free(struct conn *c, struct open *o)
 	pending_drop(c, o->sess, o);
 	if (o->node)
 		o->tree->share->ops->close(o->node);
+	free(o->pipe_out);
 	for (i = 0; i < o->nlist; i++)
 		free(o->list[i].name);
 	free(o->list);
@@ -118,6 +119,14 @@ open_get(struct req *r, const struct smb2_fid *fid, uint32_t *st)
 		return NULL;
 	}
 	return o;
+}
+
+/* The open's attributes now (a pipe's, or a failed stat's, from open). */
+static void
+open_stat(const struct open *o, struct be_stat *st)
+{
+	if (o->node == NULL || o->tree->share->ops->stat(o->node, st) < 0)
+		*st = o->st;
 }
 
 /* ---- names ---- */
@@ -203,6 +212,20 @@ fill_info(const struct be_stat *st, const char *name,
 	fi->nlink = st->nlink;
 	fi->name = name;
 	fi->name_len = strlen(name);
+}
+
+/* The attributes of an open with no file behind it. */
+static void
+fill_special(const struct open *o, struct smb2_file_info *fi)
+{
+	memset(fi, 0, sizeof(*fi));
+	fi->nlink = 1;
+	fi->dir = o->st.dir;
+	fi->attrs = o->special == SPECIAL_QUOTA ? FILE_ATTRIBUTE_HIDDEN |
+	    FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_DIRECTORY |
+	    FILE_ATTRIBUTE_ARCHIVE : FILE_ATTRIBUTE_NORMAL;
+	fi->name = o->path;
+	fi->name_len = strlen(o->path);
 }
 
 static uint32_t
@@ -317,6 +340,69 @@ create_allowed(struct req *r, const struct smb2_create_req *q,
 	return 0;
 }
 
+/* NTFS's quota file, which Windows opens to ask about quotas. */
+static bool
+is_quota_file(const struct smb2_create_req *q)
+{
+	static const char quota[] = "$Extend\\$Quota:$Q:$INDEX_ALLOCATION";
+	char name[64];
+
+	return q->name_len < 2 * sizeof(name) &&
+	    pxe_utf16_to_utf8(q->name, q->name_len, name, sizeof(name)) > 0 &&
+	    pxe_utf8_caseeq(name, strlen(name), quota, sizeof(quota) - 1);
+}
+
+/*
+ * Opens with no file behind them: the srvsvc pipe on IPC$, and the quota
+ * file (a hidden system directory with no times, as Windows shows it;
+ * its quota list is empty).
+ */
+static uint32_t
+open_special(struct req *r, const struct smb2_create_req *q, int kind)
+{
+	struct smb2_create_resp p;
+	struct smb2_file_info fi;
+	struct open *o;
+	const char *name = kind == SPECIAL_PIPE ? "srvsvc" : "$Quota";
+
+	if (q->disposition != FILE_OPEN && q->disposition != FILE_OPEN_IF)
+		return STATUS_ACCESS_DENIED;
+	if (kind == SPECIAL_QUOTA && (q->desired_access & SMB2_WRITE_ACCESS))
+		return STATUS_ACCESS_DENIED;
+	if ((o = open_add(r->c)) == NULL ||
+	    (o->path = strdup(name)) == NULL) {
+		if (o)
+			open_free(r->c, o);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	o->special = kind;
+	o->pipe = kind == SPECIAL_PIPE;
+	o->sess = r->sess;
+	o->tree = r->tree;
+	o->granted = grant(q->desired_access) |
+	    (kind == SPECIAL_PIPE ? FILE_WRITE_DATA : 0);
+	o->st.nlink = 1;
+	o->st.dir = kind == SPECIAL_QUOTA;
+	fill_special(o, &fi);
+	memset(&p, 0, sizeof(p));
+	p.action = FILE_OPENED;
+	p.fi = &fi;
+	p.fid.persistent = p.fid.volatile_ = o->id;
+	smb2_put_create_resp(&r->b, &p);
+	r->new_fid = p.fid;
+	r->body_done = true;
+	return 0;
+}
+
+/* CREATE on IPC$: the srvsvc pipe, or nothing. */
+static uint32_t
+open_pipe(struct req *r, const struct smb2_create_req *q, const char *path)
+{
+	if (!pipe_name_ok(path))
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	return open_special(r, q, SPECIAL_PIPE);
+}
+
 uint32_t
 smb_create(struct req *r)
 {
@@ -334,13 +420,15 @@ smb_create(struct req *r)
 
 	if ((s = smb2_parse_create(r->m, &q)) != 0)
 		return s;
+	if (is_quota_file(&q))
+		return open_special(r, &q, SPECIAL_QUOTA);
 	if ((s = client_path(q.name, q.name_len, path, sizeof(path),
 	    &data_stream)) != 0)
 		return s;
+	if (sh->ipc)		/* a pipe is written to: no read-only rules */
+		return open_pipe(r, &q, path);
 	if ((s = create_allowed(r, &q, path)) != 0)
 		return s;
-	if (sh->ipc)
-		return STATUS_OBJECT_NAME_NOT_FOUND;	/* no pipes yet */
 	e = sh->ops->open(sh->be, path, &node, found, sizeof(found));
 	if (e == -ENOENT && q.disposition == FILE_OPEN_IF) {
 		denied(r, "create", path);
@@ -405,9 +493,11 @@ smb_close(struct req *r)
 	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
 	if (q.flags & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) {
-		if (o->tree->share->ops->stat(o->node, &st) < 0)
-			st = o->st;
-		fill_info(&st, base_name(o->path), &fi);
+		open_stat(o, &st);
+		if (o->special)
+			fill_special(o, &fi);
+		else
+			fill_info(&st, base_name(o->path), &fi);
 		smb2_put_close_resp(&r->b, q.flags, &fi);
 	} else {
 		smb2_put_close_resp(&r->b, 0, NULL);
@@ -417,7 +507,49 @@ smb_close(struct req *r)
 	return 0;
 }
 
-/* ---- READ ---- */
+/* ---- READ, WRITE ---- */
+
+/* READ on the pipe: what the last PDU written produced. */
+static uint32_t
+read_pipe(struct req *r, struct open *o, const struct smb2_read_req *q)
+{
+	size_t n;
+	bool more;
+
+	if (o->pipe_len == o->pipe_off)
+		return STATUS_PIPE_EMPTY;
+	if (q->length > r->c->max_read)
+		return STATUS_INVALID_PARAMETER;
+	if (req_reserve(r, 16 + (size_t)q->length) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	n = pipe_read(o, r->b.data + SMB2_READ_DATA_OFF, q->length, &more);
+	smb2_put_read_resp(&r->b, (uint32_t)n);
+	r->b.off = SMB2_READ_DATA_OFF + n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
+uint32_t
+smb_write(struct req *r)
+{
+	struct smb2_write_req q;
+	struct open *o;
+	uint32_t s;
+
+	if ((s = smb2_parse_write(r->m, &q)) != 0)
+		return s;
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
+		return s;
+	if (!o->pipe) {
+		denied(r, "write to", o->path);
+		return STATUS_ACCESS_DENIED;
+	}
+	if (pipe_write(r->c, o, q.data, q.len) < 0)
+		return STATUS_INVALID_PARAMETER;
+	smb2_put_write_resp(&r->b, (uint32_t)q.len);
+	r->body_done = true;
+	return 0;
+}
 
 uint32_t
 smb_read(struct req *r)
@@ -432,6 +564,8 @@ smb_read(struct req *r)
 		return s;
 	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
+	if (o->pipe)
+		return read_pipe(r, o, &q);
 	if (o->st.dir)
 		return STATUS_INVALID_DEVICE_REQUEST;
 	if (!(o->granted & (FILE_READ_DATA | FILE_EXECUTE)))
@@ -478,9 +612,11 @@ file_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
 
 	if (cls == FileAlternateNameInformation)
 		return -ENOENT;		/* no 8.3 names here */
-	if (o->tree->share->ops->stat(o->node, &st) < 0)
-		st = o->st;
-	fill_info(&st, base_name(o->path), &fi);
+	open_stat(o, &st);
+	if (o->special)
+		fill_special(o, &fi);
+	else
+		fill_info(&st, base_name(o->path), &fi);
 	backslash_path(o->path, cls != FileNormalizedNameInformation, name,
 	    sizeof(name));
 	fi.name = name;
@@ -499,7 +635,8 @@ fs_info(struct req *r, struct open *o, uint8_t cls, size_t *fixed)
 	const char *p;
 
 	memset(&sf, 0, sizeof(sf));
-	if (sh->ops->statfs(sh->be, &sf) < 0 || sf.block_size < 512)
+	if (sh->ops == NULL || sh->ops->statfs(sh->be, &sf) < 0 ||
+	    sf.block_size < 512)
 		sf.block_size = 4096;
 	memset(&fs, 0, sizeof(fs));
 	fs.bytes_per_sector = 512;
@@ -541,6 +678,10 @@ smb_query_info(struct req *r)
 	case SMB2_0_INFO_FILESYSTEM:
 		e = fs_info(r, o, q.info_class, &fixed);
 		break;
+	case SMB2_0_INFO_QUOTA:
+		/* Nobody's quota: the list is empty. */
+		return o->special == SPECIAL_QUOTA ? STATUS_NO_MORE_ENTRIES :
+		    STATUS_INVALID_PARAMETER;
 	case SMB2_0_INFO_SECURITY:
 		if (q.additional & 0x8)	/* SACL needs ACCESS_SYSTEM_SECURITY */
 			return STATUS_ACCESS_DENIED;
@@ -644,7 +785,8 @@ build_listing(struct open *o, const char *pat)
 	o->nlist = o->pos = 0;
 	list_add(&l, ".", &o->st);
 	list_add(&l, "..", &o->st);
-	e = o->tree->share->ops->readdir(o->node, on_entry, &l);
+	/* Opens with no file behind them list nothing but "." and "..". */
+	e = o->node ? o->tree->share->ops->readdir(o->node, on_entry, &l) : 0;
 	o->listed = true;
 	return l.err ? l.err : e;
 }
@@ -737,10 +879,31 @@ smb_query_dir(struct req *r)
 
 /* ---- the rest ---- */
 
+/* FSCTL_PIPE_TRANSCEIVE: a PDU in, its answer out. */
+static uint32_t
+transceive(struct req *r, struct open *o, const struct smb2_ioctl_req *q)
+{
+	size_t n, max = q->max_output;
+	bool more;
+
+	if (pipe_write(r->c, o, q->input, q->input_len) < 0)
+		return STATUS_INVALID_PARAMETER;
+	if (max > r->c->max_transact)
+		max = r->c->max_transact;
+	if (req_reserve(r, 48 + max) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	n = pipe_read(o, r->b.data + SMB2_IOCTL_DATA_OFF, max, &more);
+	smb2_put_ioctl_resp(&r->b, q->ctl_code, &q->fid, (uint32_t)n);
+	r->b.off = SMB2_IOCTL_DATA_OFF + n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
 uint32_t
 smb_ioctl(struct req *r)
 {
 	struct smb2_ioctl_req q;
+	struct open *o;
 	uint32_t s;
 
 	if ((s = smb2_parse_ioctl(r->m, &q)) != 0)
@@ -755,10 +918,10 @@ smb_ioctl(struct req *r)
 		return STATUS_NOT_SUPPORTED;
 	}
 	/* The rest act on an open file: it must be one. */
-	if (open_get(r, &q.fid, &s) == NULL)
+	if ((o = open_get(r, &q.fid, &s)) == NULL)
 		return s;
-	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE)
-		return STATUS_NOT_SUPPORTED;
+	if (q.ctl_code == FSCTL_PIPE_TRANSCEIVE && o->pipe)
+		return transceive(r, o, &q);
 	return STATUS_INVALID_DEVICE_REQUEST;
 }
 

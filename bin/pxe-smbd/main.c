@@ -239,33 +239,71 @@ netbios_name(struct smbd *d)
 	d->nb_name[i] = '\0';
 }
 
+static bool
+is_directory(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode);
+}
+
+/*
+ * What a share can be served from, tried in order.  An ISO image backend
+ * (libpxe's isofs behind the same be_ops) is one more row here.
+ */
+static const struct backend_kind {
+	const char *what;
+	bool (*accepts)(const struct stat *st);
+	int (*open)(const char *path, void **be);
+	const struct be_ops *ops;
+} backends[] = {
+	{ "a directory", is_directory, be_fs_new, &be_fs_ops },
+};
+
+static int
+open_share(struct share *sh)
+{
+	const struct backend_kind *k;
+	struct stat st;
+	size_t i;
+	int e;
+
+	if (stat(sh->path, &st) < 0) {
+		log_err("--share %s=%s: %s", sh->name, sh->path,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		k = &backends[i];
+		if (!k->accepts(&st))
+			continue;
+		if ((e = k->open(sh->path, &sh->be)) < 0) {
+			log_err("--share %s=%s: cannot serve it: %s",
+			    sh->name, sh->path, strerror(-e));
+			return -1;
+		}
+		sh->ops = k->ops;
+		return 0;
+	}
+	log_err("--share %s=%s: not a directory%s", sh->name, sh->path,
+	    S_ISREG(st.st_mode) ? " (serving an ISO image needs libpxe's "
+	    "isofs, which this build lacks)" : "");
+	return -1;
+}
+
 static int
 open_shares(struct smbd *d)
 {
 	struct share *sh;
-	struct stat st;
 	unsigned i;
-	int e;
 
 	for (i = 0; i < d->cfg.nshares; i++) {
 		sh = &d->shares[d->nshares];
 		sh->name = (char *)d->cfg.shares[i].name;
 		sh->path = (char *)d->cfg.shares[i].path;
-		if (stat(sh->path, &st) == 0 && S_ISREG(st.st_mode)) {
-			log_err("--share %s=%s: serving an ISO image needs "
-			    "the isofs module, which this build lacks",
-			    sh->name, sh->path);
+		if (open_share(sh) < 0)
 			return -1;
-		}
-		if ((e = be_fs_new(sh->path, &sh->be)) < 0) {
-			log_err("--share %s=%s: cannot serve it: %s",
-			    sh->name, sh->path, strerror(-e));
-			return -1;
-		}
-		sh->ops = &be_fs_ops;
 		d->nshares++;
-		log_info("share \\\\%s\\%s is %s (read-only)", d->nb_name,
-		    sh->name, sh->path);
+		log_info("share \\\\%s\\%s is %s (read-only, %s)", d->nb_name,
+		    sh->name, sh->path, sh->ops->kind);
 	}
 	sh = &d->shares[d->nshares++];
 	sh->name = (char *)"IPC$";

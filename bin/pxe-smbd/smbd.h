@@ -36,6 +36,8 @@
 #define SMBD_MAX_WRITE		(1u << 20)
 #define SMBD_SMALL_MAX		65536	/* 2.0.2 sizes */
 #define SMBD_MAX_FRAME		(SMBD_MAX_WRITE + 65536)
+#define SMBD_PREAUTH_FRAME	(64 * 1024)	/* before a logon */
+#define SMBD_PREAUTH_IDLE_MS	60000		/* idle before a logon */
 #define SMBD_OUT_HIGH		(32u << 20)	/* stop reading above this */
 
 struct share_cfg {
@@ -167,6 +169,12 @@ struct open {
 	struct dir_entry *list;		/* QUERY_DIRECTORY state */
 	size_t nlist, pos;
 	bool listed;
+	int special;			/* SPECIAL_*: no node behind it */
+	bool pipe;			/* IPC$\srvsvc */
+	bool pipe_bound;
+	uint16_t pipe_ctx;
+	uint8_t *pipe_out;		/* DCE/RPC output not yet read */
+	size_t pipe_len, pipe_off;
 };
 
 /* A CHANGE_NOTIFY waiting (for ever: nothing changes) for CANCEL or
@@ -228,6 +236,8 @@ struct conn {
 	unsigned npending;
 	uint64_t next_async_id;
 };
+
+enum { SPECIAL_NONE, SPECIAL_PIPE, SPECIAL_QUOTA };
 
 /* One request being answered. */
 struct req {
@@ -317,6 +327,7 @@ uint32_t smb_query_dir(struct req *r);
 uint32_t smb_query_info(struct req *r);
 uint32_t smb_ioctl(struct req *r);
 uint32_t smb_denied(struct req *r);
+uint32_t smb_write(struct req *r);
 uint32_t smb_lock(struct req *r);
 uint32_t smb_echo(struct req *r);
 uint32_t smb_change_notify(struct req *r);
@@ -329,6 +340,14 @@ void open_free_all(struct conn *c);
  * backslashes stay (these are Windows paths), UTF-8 passes.
  */
 void smbd_escape(char *dst, size_t cap, const char *src);
+
+/* pipe.c */
+/* True for the pipe names IPC$ opens ("srvsvc"). */
+bool pipe_name_ok(const char *path);
+/* A DCE/RPC PDU written to the pipe; its answer is queued.  0 or -errno. */
+int pipe_write(struct conn *c, struct open *o, const uint8_t *p, size_t n);
+/* Take up to max bytes of queued output; *more if some is left. */
+size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
 void smbd_log_counters(const struct smbd *d);

@@ -607,6 +607,34 @@ smb2_parse_ioctl(const struct smb2_msg *m, struct smb2_ioctl_req *r)
 	return pxe_buf_ok(&b) ? 0 : STATUS_INVALID_PARAMETER;
 }
 
+uint32_t
+smb2_parse_write(const struct smb2_msg *m, struct smb2_write_req *r)
+{
+	struct pxe_buf b;
+	uint16_t off;
+	uint32_t len;
+
+	body_buf(m, &b, 2);
+	off = pxe_buf_get_le16(&b);
+	len = pxe_buf_get_le32(&b);
+	r->offset = pxe_buf_get_le64(&b);
+	get_fid(&b, &r->fid);
+	r->data = area_ptr(m, off, len);
+	r->len = r->data ? len : 0;
+	return pxe_buf_ok(&b) ? 0 : STATUS_INVALID_PARAMETER;
+}
+
+void
+smb2_put_write_resp(struct pxe_buf *b, uint32_t count)
+{
+	pxe_buf_put_le16(b, 17);
+	pxe_buf_put_le16(b, 0);
+	pxe_buf_put_le32(b, count);
+	pxe_buf_put_le32(b, 0);		/* Remaining */
+	pxe_buf_put_le32(b, 0);		/* WriteChannelInfo */
+	pxe_buf_put_u8(b, 0);
+}
+
 /* Body offset of the FileId in commands that carry one. */
 static const uint8_t fid_at[SMB2_NCMDS] = {
 	[SMB2_CLOSE] = 8, [SMB2_FLUSH] = 8, [SMB2_READ] = 16,

@@ -96,6 +96,7 @@ enum smb2_cmd {
 #define STATUS_NOTIFY_ENUM_DIR		0x0000010cu
 #define STATUS_BUFFER_OVERFLOW		0x80000005u
 #define STATUS_NO_MORE_FILES		0x80000006u
+#define STATUS_NO_MORE_ENTRIES		0x8000001au
 #define STATUS_NOT_IMPLEMENTED		0xc0000002u
 #define STATUS_INVALID_INFO_CLASS	0xc0000003u
 #define STATUS_INFO_LENGTH_MISMATCH	0xc0000004u
@@ -128,6 +129,7 @@ enum smb2_cmd {
 #define STATUS_CANCELLED		0xc0000120u
 #define STATUS_FILE_CLOSED		0xc0000128u
 #define STATUS_FS_DRIVER_REQUIRED	0xc000019cu
+#define STATUS_PIPE_EMPTY		0xc00000d9u
 #define STATUS_USER_SESSION_DELETED	0xc0000203u
 #define STATUS_NOT_FOUND		0xc0000225u
 #define STATUS_NO_PREAUTH_OVERLAP	0xc05d0000u
@@ -187,6 +189,7 @@ enum smb2_cmd {
 /* File attributes. */
 #define FILE_ATTRIBUTE_READONLY		0x00000001u
 #define FILE_ATTRIBUTE_HIDDEN		0x00000002u
+#define FILE_ATTRIBUTE_SYSTEM		0x00000004u
 #define FILE_ATTRIBUTE_DIRECTORY	0x00000010u
 #define FILE_ATTRIBUTE_ARCHIVE		0x00000020u
 #define FILE_ATTRIBUTE_NORMAL		0x00000080u
@@ -389,6 +392,16 @@ struct smb2_ioctl_req {
 };
 uint32_t smb2_parse_ioctl(const struct smb2_msg *m, struct smb2_ioctl_req *r);
 
+struct smb2_write_req {
+	uint64_t offset;
+	struct smb2_fid fid;
+	const uint8_t *data;
+	size_t len;
+};
+uint32_t smb2_parse_write(const struct smb2_msg *m, struct smb2_write_req *r);
+/* WRITE response: count bytes written. */
+void smb2_put_write_resp(struct pxe_buf *b, uint32_t count);
+
 /* The FileId of commands that only need it (FLUSH, WRITE, LOCK, ...). */
 uint32_t smb2_parse_fid(const struct smb2_msg *m, struct smb2_fid *fid);
 
@@ -529,6 +542,9 @@ enum {
 	FileIdBothDirectoryInformation = 37,
 	FileIdFullDirectoryInformation = 38,
 	FileNormalizedNameInformation = 48,
+	FileIdInformation = 59,
+	FileIdExtdDirectoryInformation = 60,
+	FileIdExtdBothDirectoryInformation = 63,
 };
 
 /* File system information classes (MS-FSCC 2.5). */
@@ -537,6 +553,7 @@ enum {
 	FileFsSizeInformation = 3,
 	FileFsDeviceInformation = 4,
 	FileFsAttributeInformation = 5,
+	FileFsControlInformation = 6,
 	FileFsFullSizeInformation = 7,
 	FileFsObjectIdInformation = 8,
 	FileFsSectorSizeInformation = 11,

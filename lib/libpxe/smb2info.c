@@ -201,6 +201,15 @@ fi_attribute_tag(struct pxe_buf *b, const struct smb2_file_info *fi)
 }
 
 static int
+fi_id(struct pxe_buf *b, const struct smb2_file_info *fi)
+{
+	pxe_buf_put_le64(b, fi->volume_id);
+	pxe_buf_put_le64(b, fi->file_id);
+	pxe_buf_put_le64(b, 0);
+	return 0;
+}
+
+static int
 fi_name(struct pxe_buf *b, const struct smb2_file_info *fi)
 {
 	return put_len_name(b, fi);
@@ -227,6 +236,7 @@ static const struct info_class file_classes[] = {
 	{ FileNetworkOpenInformation, 56, fi_network_open },
 	{ FileAttributeTagInformation, 8, fi_attribute_tag },
 	{ FileNormalizedNameInformation, 4, fi_name },
+	{ FileIdInformation, 24, fi_id },
 	{ 0, 0, NULL },
 };
 
@@ -306,6 +316,19 @@ fs_attribute(struct pxe_buf *b, const struct smb2_fs_info *fs)
 }
 
 static int
+fs_control(struct pxe_buf *b, const struct smb2_fs_info *fs)
+{
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceStartFiltering */
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceThreshold */
+	pxe_buf_put_le64(b, 0);		/* FreeSpaceStopFiltering */
+	pxe_buf_put_le64(b, UINT64_MAX);	/* DefaultQuotaThreshold */
+	pxe_buf_put_le64(b, UINT64_MAX);	/* DefaultQuotaLimit */
+	pxe_buf_put_le32(b, 0);		/* no quotas */
+	pxe_buf_put_le32(b, 0);
+	return 0;
+}
+
+static int
 fs_full_size(struct pxe_buf *b, const struct smb2_fs_info *fs)
 {
 	pxe_buf_put_le64(b, fs->total_units);
@@ -348,10 +371,11 @@ struct fs_class {
 };
 
 static const struct fs_class fs_classes[] = {
-	{ FileFsVolumeInformation, 18, fs_volume },
+	{ FileFsVolumeInformation, 24, fs_volume },	/* as Windows */
 	{ FileFsSizeInformation, 24, fs_size },
 	{ FileFsDeviceInformation, 8, fs_device },
-	{ FileFsAttributeInformation, 12, fs_attribute },
+	{ FileFsAttributeInformation, 16, fs_attribute },
+	{ FileFsControlInformation, 48, fs_control },
 	{ FileFsFullSizeInformation, 32, fs_full_size },
 	{ FileFsObjectIdInformation, 64, fs_object_id },
 	{ FileFsSectorSizeInformation, 28, fs_sector_size },
@@ -386,6 +410,7 @@ enum {
 	DE_EA = 2,		/* EaSize */
 	DE_SHORT = 4,		/* ShortNameLength, ShortName[24] */
 	DE_ID = 8,		/* FileId (with a reserved field before it) */
+	DE_EXTD = 16,		/* ReparsePointTag, a 128-bit FileId */
 };
 
 static const struct {
@@ -398,6 +423,9 @@ static const struct {
 	{ FileIdBothDirectoryInformation, DE_TIMES | DE_EA | DE_SHORT | DE_ID },
 	{ FileIdFullDirectoryInformation, DE_TIMES | DE_EA | DE_ID },
 	{ FileNamesInformation, 0 },
+	{ FileIdExtdDirectoryInformation, DE_TIMES | DE_EA | DE_EXTD },
+	{ FileIdExtdBothDirectoryInformation,
+	  DE_TIMES | DE_EA | DE_EXTD | DE_SHORT },
 };
 
 static int
@@ -440,6 +468,11 @@ smb2_put_dirent(struct pxe_buf *b, uint8_t cls,
 	pxe_buf_put_le32(b, (uint32_t)n);
 	if (parts & DE_EA)
 		pxe_buf_put_le32(b, 0);
+	if (parts & DE_EXTD) {
+		pxe_buf_put_le32(b, 0);		/* ReparsePointTag */
+		pxe_buf_put_le64(b, fi->file_id);
+		pxe_buf_put_le64(b, 0);
+	}
 	if (parts & DE_SHORT) {
 		pxe_buf_put_u8(b, 0);	/* no 8.3 names */
 		pxe_buf_put_u8(b, 0);

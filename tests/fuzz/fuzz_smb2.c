@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libpxe/dcerpc.h"
 #include "libpxe/ntlmssp.h"
 #include "libpxe/smb2.h"
 #include "libpxe/spnego.h"
@@ -57,6 +58,22 @@ auth_blob(const uint8_t *blob, size_t len)
 	}
 }
 
+/* What a client writes to the srvsvc pipe. */
+static void
+pipe_pdu(const uint8_t *p, size_t n)
+{
+	struct dcerpc_bind b;
+	struct dcerpc_request q;
+	uint8_t out[512];
+
+	if (dcerpc_parse_bind(p, n, &b) == 0)
+		dcerpc_build_bind_ack(out, sizeof(out), 1, &b, false);
+	if (dcerpc_parse_request(p, n, &q) == 0) {
+		touch(q.stub, q.stub_len);
+		srvsvc_share_enum_level(q.stub, q.stub_len);
+	}
+}
+
 /* The decoder pxe-smbd calls for m's command. */
 static void
 decode(const struct smb2_msg *m)
@@ -71,9 +88,10 @@ decode(const struct smb2_msg *m)
 		struct smb2_query_dir_req qd;
 		struct smb2_query_info_req qi;
 		struct smb2_ioctl_req io;
-		struct smb2_validate_negotiate vn;
+		struct smb2_write_req wr;
 		struct smb2_fid fid;
 	} u;
+	struct smb2_validate_negotiate vn;	/* beside u.io, not in u */
 	unsigned i;
 
 	switch (m->h.command) {
@@ -117,7 +135,14 @@ decode(const struct smb2_msg *m)
 		if (smb2_parse_ioctl(m, &u.io) == 0) {
 			touch(u.io.input, u.io.input_len);
 			smb2_parse_validate_negotiate(u.io.input,
-			    u.io.input_len, &u.vn);
+			    u.io.input_len, &vn);
+			pipe_pdu(u.io.input, u.io.input_len);
+		}
+		break;
+	case SMB2_WRITE:
+		if (smb2_parse_write(m, &u.wr) == 0) {
+			touch(u.wr.data, u.wr.len);
+			pipe_pdu(u.wr.data, u.wr.len);
 		}
 		break;
 	default:
@@ -140,6 +165,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	smb1_negotiate_dialect(copy, size);
 	auth_blob(copy, size);
+	pipe_pdu(copy, size);
 	while (off < size && n++ < 64) {
 		if (smb2_check_message(copy + off, size - off, true, &m) < 0)
 			break;

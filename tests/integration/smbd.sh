@@ -51,7 +51,34 @@ fetch_all() {
 	    fail "-m $mode: the tree differs: $(head -n 5 "$T/diff.out")"
 }
 
-start_smbd --password secret
+# The command line: exit 0 for --help/--version, 2 for usage errors
+# (naming the argument), 1 when a share cannot be served.
+status() {
+	want=$1
+	shift
+	st=0
+	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
+	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
+}
+status 0 "$PXE_SMBD" --help
+grep -q -- '--password-file' "$T/cmd.out" || fail "--help lacks --password-file"
+status 0 "$PXE_SMBD" --version
+status 2 "$PXE_SMBD" -P x
+grep -q 'no --share' "$T/cmd.out" || fail "no --share: $(cat "$T/cmd.out")"
+status 2 "$PXE_SMBD" -s "install=$ROOT"
+grep -q 'password' "$T/cmd.out" || fail "no password: $(cat "$T/cmd.out")"
+status 2 "$PXE_SMBD" -s install -P x
+status 2 "$PXE_SMBD" -s "IPC\$=$ROOT" -P x
+status 2 "$PXE_SMBD" -s "a=$ROOT" -s "A=$ROOT" -P x
+status 2 "$PXE_SMBD" -s "install=$ROOT" -P x -p 0
+status 2 "$PXE_SMBD" -s "install=$ROOT" --password-file "$T/none"
+status 1 "$PXE_SMBD" -s "install=$T/no-such-dir" -P x -l 127.0.0.1 -p 1
+grep -q 'no-such-dir' "$T/cmd.out" || fail "missing share not named: $(cat "$T/cmd.out")"
+status 1 "$PXE_SMBD" -s "install=$ROOT/big.bin" -P x -l 127.0.0.1 -p 1
+grep -q 'isofs' "$T/cmd.out" || fail "a file share: $(cat "$T/cmd.out")"
+printf 'secret\n' > "$T/pw"
+
+start_smbd --password-file "$T/pw"
 
 for mode in SMB2_02 SMB2 SMB3_00 SMB3_02 SMB3_11; do
 	fetch_all "$mode" "user-$mode"
@@ -123,6 +150,16 @@ smb SMB3_11 "x%secret" "get TREE/Sources/INSTALL.WIM $T/ci.wim" \
     --client-protection=sign || fail "case-insensitive get"
 same "$ROOT/tree/sources/install.wim" "$T/ci.wim" "case-insensitive name"
 
+# The share list, through IPC$ and srvsvc (DCE/RPC over the pipe).
+for mode in SMB2_02 SMB3_11; do
+	timeout 60 smbclient -L 127.0.0.1 -p "$PORT" -U x%secret -m "$mode" \
+	    --client-protection=sign > "$T/smb.out" 2>&1
+	grep -Eq '^[[:space:]]+install[[:space:]]+Disk' "$T/smb.out" &&
+	    grep -Eq '^[[:space:]]+IPC\$[[:space:]]+IPC' "$T/smb.out" ||
+	    fail "smbclient -L -m $mode: $(cat "$T/smb.out")"
+done
+expect_log "share list sent|tree connect .*IPC\\$" "IPC\$ connected"
+
 # SIGUSR1: the counters.
 kill -USR1 "$TFTPD_PID"
 expect_log "counters: connections [0-9]+ .*logon failures [1-9]" "counters"
@@ -142,6 +179,8 @@ c = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=port,
 c.login("impacket", "secret")
 names = [f.get_longname() for f in c.listPath("install", "*")]
 assert "big.bin" in names and "tree" in names, names
+shares = [s["shi1_netname"][:-1] for s in c.listShares()]
+assert shares == ["install", "IPC$"], shares
 with open(out, "wb") as f:
     c.getFile("install", "big.bin", f.write)
 print("dialect 0x%04x" % c.getDialect())
@@ -218,7 +257,15 @@ smb SMB3_11 "x%secret" "ls" --client-protection=sign &&
 stop_tftpd
 
 # --guest with a password: the password signs, anonymous is a guest.
-start_smbd --guest --password secret
+# (With a 2-second --idle-timeout, to see a silent connection closed.)
+start_smbd --guest --password secret --idle-timeout 2
+/usr/bin/python3 -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(4)' "$PORT" &
+SILENT=$!
+expect_log "connection 127\\.0\\.0\\.1 closed: idle before logging on" \
+    "a silent connection closed"
+wait "$SILENT"
 smb SMB3_11 "x%secret" "ls" --client-protection=sign ||
     fail "password with --guest: $(tail -n 3 "$T/smb.out")"
 timeout 60 smbclient //127.0.0.1/install -p "$PORT" -N -c ls \

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <stdbool.h>
 
@@ -323,6 +324,57 @@ test_writes(struct pxe_fsroot *r)
 	    "overwrite a symlink: -EACCES");
 }
 
+/* pxe_fsroot_open_node: files and directories, name vs path not found. */
+static void
+test_nodes(struct pxe_fsroot *r, const char *how)
+{
+	static const struct {
+		const char *name;
+		int ret;	/* 0: opens */
+		bool dir;
+		const char *found;
+	} t[] = {
+		{ "", 0, true, "" },
+		{ "\\", 0, true, "" },
+		{ "boot", 0, true, "boot" },
+		{ "BOOT\\BCD", 0, false, "boot/bcd" },
+		{ "sources", 0, true, "Sources" },
+		{ "nothere", -ENOENT, false, NULL },
+		{ "boot\\nothere", -ENOENT, false, NULL },
+		{ "nodir\\bcd", -ENOTDIR, false, NULL },
+		{ "pxelinux.0\\x", -ENOTDIR, false, NULL },
+		{ "outdir\\secret", -EACCES, false, NULL },
+		{ "escape", -EACCES, false, NULL },
+		{ "..\\outside\\secret", -EACCES, false, NULL },
+		{ "fifo", -EACCES, false, NULL },
+	};
+	char found[256];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fd = pxe_fsroot_open_node(r, t[i].name, strlen(t[i].name),
+		    found, sizeof(found), &st);
+		if (t[i].ret != 0) {
+			/* The walk refuses symlinks with -EACCES or, for one
+			 * in the middle, as a missing directory. */
+			tap_ok(fd == t[i].ret || (fd < 0 && t[i].ret == -EACCES &&
+			    !r->openat2), "%s: node \"%s\": %d", how,
+			    t[i].name, fd);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		tap_ok(fd >= 0 && S_ISDIR(st.st_mode) == t[i].dir &&
+		    strcmp(found, t[i].found) == 0, "%s: node \"%s\" is %s "
+		    "\"%s\"", how, t[i].name, t[i].dir ? "directory" : "file",
+		    t[i].found);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 int
 main(void)
 {
@@ -340,12 +392,15 @@ main(void)
 	tap_is(pxe_fsroot_open(&r, p), 0, "open the root");
 	tap_ok(r.path[strlen(r.path) - 1] != '/', "trailing slash dropped");
 	have_openat2 = r.openat2;
-	if (r.openat2)
+	if (r.openat2) {
 		test_reads(&r, "openat2");
-	else
+		test_nodes(&r, "openat2");
+	} else {
 		tap_diag("kernel has no openat2: only the walk is tested");
+	}
 	r.openat2 = false;
 	test_reads(&r, "walk");
+	test_nodes(&r, "walk");
 	r.openat2 = have_openat2;
 	test_writes(&r);
 	pxe_fsroot_close(&r);

@@ -492,7 +492,7 @@ test_info(void)
 	    "FsAttribute: NTFS, a read-only volume");
 	b.off = 0;
 	tap_ok(smb2_put_fs_info(&b, FileFsVolumeInformation, &fs, &fixed) ==
-	    0 && b.off == 18 + 14 && fixed == 18, "FsVolume with its label");
+	    0 && b.off == 18 + 14 && fixed == 24, "FsVolume with its label");
 	b.off = 0;
 	tap_ok(smb2_put_fs_info(&b, FileFsSectorSizeInformation, &fs,
 	    &fixed) == 0 && b.off == 28, "FsSectorSize: 28 bytes");
@@ -509,6 +509,16 @@ test_info(void)
 	b.off = 0;
 	tap_ok(smb2_put_dirent(&b, FileIdFullDirectoryInformation, &fi) == 0 &&
 	    b.off == 80 + 10, "FileIdFullDirectory entry");
+	b.off = 0;
+	tap_ok(smb2_put_dirent(&b, FileIdExtdDirectoryInformation, &fi) == 0 &&
+	    b.off == 88 + 10 && buf[72] == 0, "FileIdExtdDirectory entry: a "
+	    "128-bit id");
+	b.off = 0;
+	tap_ok(smb2_put_dirent(&b, FileIdExtdBothDirectoryInformation,
+	    &fi) == 0 && b.off == 114 + 10, "FileIdExtdBothDirectory entry");
+	b.off = 0;
+	tap_ok(smb2_put_file_info(&b, FileIdInformation, &fi, &fixed) == 0 &&
+	    b.off == 24 && fixed == 24, "FileIdInformation: 24 bytes");
 	tap_ok(!smb2_dir_class_ok(FileAllInformation) &&
 	    smb2_dir_class_ok(FileBothDirectoryInformation),
 	    "directory classes");
