@@ -3,7 +3,8 @@
  * readdir, pread, close) and a statfs.  backend_fs.c serves a directory
  * through libpxe's fsroot (case-insensitive, never outside the root); an
  * ISO image backend (libpxe's isofs) plugs in beside it with the same
- * table, so nothing above this file knows where the bytes come from.
+ * table (backend_iso.c), so nothing above this file knows where the bytes
+ * come from.
  * Paths handed to open are UTF-8, relative to the share, '/'-separated,
  * already normalised by the caller ("" is the share's root).
  */
@@ -56,10 +57,17 @@ struct be_ops {
 	void (*close)(struct be_node *n);
 	int (*statfs)(void *be, struct be_statfs *fs);
 	void (*free)(void *be);
+	/* Optional: what is inside ("UDF"), for the log. */
+	const char *(*format)(void *be);
 };
 
 /* A directory served through fsroot: 0 and *be, or -errno. */
 int be_fs_new(const char *path, void **be);
 extern const struct be_ops be_fs_ops;
+
+/* An ISO image (UDF or ISO9660) through isofs: 0 and *be, or -errno
+ * (-EMEDIUMTYPE when the file is neither). */
+int be_iso_new(const char *path, void **be);
+extern const struct be_ops be_iso_ops;
 
 #endif

@@ -172,6 +172,7 @@ fs_free(void *be)
 }
 
 const struct be_ops be_fs_ops = {
-	"dir", fs_open, fs_stat, fs_readdir, fs_pread, fs_close, fs_statfs,
-	fs_free,
+	.kind = "dir", .open = fs_open, .stat = fs_stat,
+	.readdir = fs_readdir, .pread = fs_pread, .close = fs_close,
+	.statfs = fs_statfs, .free = fs_free,
 };

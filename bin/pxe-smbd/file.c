@@ -7,6 +7,7 @@
  * a per-connection slot table; a FileId is the slot and a generation.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,7 @@ errno_status(int e)
 	case -EACCES: case -EPERM: return STATUS_ACCESS_DENIED;
 	case -ENAMETOOLONG: return STATUS_OBJECT_NAME_INVALID;
 	case -ENOMEM: return STATUS_INSUFFICIENT_RESOURCES;
+	case -EIO: return STATUS_IO_DEVICE_ERROR;
 	}
 	return STATUS_ACCESS_DENIED;
 }
@@ -413,7 +415,7 @@ smb_create(struct req *r)
 	struct be_node *node;
 	struct be_stat st;
 	struct open *o;
-	char path[MAXPATH], found[MAXPATH];
+	char path[MAXPATH], found[MAXPATH], esc[300];
 	bool data_stream;
 	uint32_t s;
 	int e;
@@ -436,6 +438,10 @@ smb_create(struct req *r)
 	}
 	if (e < 0 && data_stream)
 		return STATUS_OBJECT_NAME_INVALID;	/* as a no-streams FS */
+	if (e == -EIO) {	/* a damaged image, a failing disk */
+		smbd_escape(esc, sizeof(esc), path);
+		log_err("read error: %s: %s", esc, strerror(EIO));
+	}
 	if (e < 0)
 		return errno_status(e);
 	if ((e = sh->ops->stat(node, &st)) < 0) {
@@ -557,6 +563,7 @@ smb_read(struct req *r)
 	struct conn *c = r->c;
 	struct smb2_read_req q;
 	struct open *o;
+	char esc[300];
 	ssize_t n;
 	uint32_t s;
 
@@ -576,8 +583,16 @@ smb_read(struct req *r)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	n = o->tree->share->ops->pread(o->node, r->b.data + SMB2_READ_DATA_OFF,
 	    q.length, q.offset);
-	if (n < 0)
-		return STATUS_INVALID_DEVICE_REQUEST;
+	if (n < 0) {
+		if (!o->io_error_logged) {
+			smbd_escape(esc, sizeof(esc), o->path);
+			log_err("read error: %s at %" PRIu64 ": %s", esc,
+			    q.offset, strerror((int)-n));
+			o->io_error_logged = true;
+		}
+		return n == -EIO ? STATUS_IO_DEVICE_ERROR :
+		    STATUS_INVALID_DEVICE_REQUEST;
+	}
 	if (n == 0 || (uint32_t)n < q.minimum)
 		return STATUS_END_OF_FILE;
 	smb2_put_read_resp(&r->b, (uint32_t)n);

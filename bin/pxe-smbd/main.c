@@ -31,7 +31,7 @@ enum {
 };
 
 static const struct pxe_opt options[] = {
-	{ "share", 's', "NAME=DIR", O_SHARE, "serve DIR as \\\\server\\NAME, read-only; repeatable" },
+	{ "share", 's', "NAME=PATH", O_SHARE, "serve PATH (a directory or an ISO image) as \\\\server\\NAME, read-only; repeatable" },
 	{ "password", 'P', "PASSWORD", O_PASSWORD, "the shared secret: any user name with it logs on (see --password-file)" },
 	{ "password-file", 0, "FILE", O_PASSWORD_FILE, "read the shared secret from the first line of FILE" },
 	{ "guest", 'g', NULL, O_GUEST, "allow guest and anonymous logons (unsigned; refused by recent Windows)" },
@@ -71,7 +71,7 @@ number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
 	return NULL;
 }
 
-/* NAME=DIR: the name a client may use, and a path. */
+/* NAME=PATH: the name a client may use, and a path. */
 static const char *
 add_share(struct smbd_config *c, const char *arg)
 {
@@ -83,7 +83,7 @@ add_share(struct smbd_config *c, const char *arg)
 	if (c->nshares == SMBD_MAX_SHARES)
 		return "given too many times";
 	if (eq == NULL || eq == arg || eq[1] == '\0')
-		return "is not NAME=DIR";
+		return "is not NAME=PATH";
 	n = (size_t)(eq - arg);
 	if (n > 80 || strcspn(arg, "\\/:*?\"<>|") < n)
 		return "has a share name Windows cannot use";
@@ -245,10 +245,13 @@ is_directory(const struct stat *st)
 	return S_ISDIR(st->st_mode);
 }
 
-/*
- * What a share can be served from, tried in order.  An ISO image backend
- * (libpxe's isofs behind the same be_ops) is one more row here.
- */
+static bool
+is_file(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) || S_ISBLK(st->st_mode);
+}
+
+/* What a share can be served from, tried in order. */
 static const struct backend_kind {
 	const char *what;
 	bool (*accepts)(const struct stat *st);
@@ -256,6 +259,7 @@ static const struct backend_kind {
 	const struct be_ops *ops;
 } backends[] = {
 	{ "a directory", is_directory, be_fs_new, &be_fs_ops },
+	{ "an ISO image", is_file, be_iso_new, &be_iso_ops },
 };
 
 static int
@@ -276,16 +280,16 @@ open_share(struct share *sh)
 		if (!k->accepts(&st))
 			continue;
 		if ((e = k->open(sh->path, &sh->be)) < 0) {
-			log_err("--share %s=%s: cannot serve it: %s",
-			    sh->name, sh->path, strerror(-e));
+			log_err("--share %s=%s: cannot serve %s: %s",
+			    sh->name, sh->path, k->what, e == -EMEDIUMTYPE ?
+			    "neither UDF nor ISO9660 inside" : strerror(-e));
 			return -1;
 		}
 		sh->ops = k->ops;
 		return 0;
 	}
-	log_err("--share %s=%s: not a directory%s", sh->name, sh->path,
-	    S_ISREG(st.st_mode) ? " (serving an ISO image needs libpxe's "
-	    "isofs, which this build lacks)" : "");
+	log_err("--share %s=%s: neither a directory nor an ISO image",
+	    sh->name, sh->path);
 	return -1;
 }
 
@@ -302,8 +306,10 @@ open_shares(struct smbd *d)
 		if (open_share(sh) < 0)
 			return -1;
 		d->nshares++;
-		log_info("share \\\\%s\\%s is %s (read-only, %s)", d->nb_name,
-		    sh->name, sh->path, sh->ops->kind);
+		log_info("share \\\\%s\\%s is %s (read-only, %s%s%s)",
+		    d->nb_name, sh->name, sh->path, sh->ops->kind,
+		    sh->ops->format ? ", " : "",
+		    sh->ops->format ? sh->ops->format(sh->be) : "");
 	}
 	sh = &d->shares[d->nshares++];
 	sh->name = (char *)"IPC$";
@@ -510,7 +516,7 @@ main(int argc, char **argv)
 {
 	static struct smbd d;
 	struct pxe_opts_spec spec = {
-		"pxe-smbd", PACKAGE_VERSION, "--share NAME=DIR... [OPTION]...",
+		"pxe-smbd", PACKAGE_VERSION, "--share NAME=PATH... [OPTION]...",
 		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
 		"3.1.1, signed) for network installs of Windows.",
 		epilog, options, set_option, &d.cfg,
@@ -529,7 +535,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (d.cfg.nshares == 0) {
-		fprintf(stderr, "pxe-smbd: no --share NAME=DIR given\n");
+		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
 		return 2;
 	}
 	if (d.cfg.password == NULL && !d.cfg.guest) {

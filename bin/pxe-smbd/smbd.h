@@ -169,6 +169,7 @@ struct open {
 	struct dir_entry *list;		/* QUERY_DIRECTORY state */
 	size_t nlist, pos;
 	bool listed;
+	bool io_error_logged;		/* one log line per handle */
 	int special;			/* SPECIAL_*: no node behind it */
 	bool pipe;			/* IPC$\srvsvc */
 	bool pipe_bound;

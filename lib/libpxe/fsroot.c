@@ -22,6 +22,7 @@
 #endif
 
 #include "libpxe/fsroot.h"
+#include "libpxe/utf16.h"
 
 #define MAXPATH		(PXE_FSROOT_MAXNAME + 1)
 
@@ -230,7 +231,9 @@ find_component(const struct pxe_fsroot *r, const char *dir, const char *comp,
 		return -errno;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcasecmp(de->d_name, comp) != 0)
+		if (strcasecmp(de->d_name, comp) != 0 &&
+		    !pxe_utf8_caseeq(de->d_name, strlen(de->d_name), comp,
+		    strlen(comp)))
 			continue;
 		if ((!found || strcmp(de->d_name, out) < 0) &&
 		    copy_str(out, cap, de->d_name) == 0)

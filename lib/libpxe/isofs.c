@@ -25,6 +25,7 @@
 #include "libpxe/buf.h"
 #include "libpxe/isofs.h"
 #include "libpxe/str.h"
+#include "libpxe/utf16.h"
 
 #define SECTOR		2048u
 
@@ -364,6 +365,56 @@ add_found(char *found, size_t cap, const char *name)
 	return 0;
 }
 
+ssize_t
+isofs_udf_name(const uint8_t *d, size_t len, char *out, size_t cap)
+{
+	uint8_t u16[2 * 255];
+	size_t i, n = 0;
+
+	if (len < 2 || len > 256)
+		return -EILSEQ;
+	switch (d[0]) {
+	case 8:
+	case 254:		/* one byte per character: U+0000..U+00FF */
+		for (i = 1; i < len; i++) {
+			u16[n++] = d[i];
+			u16[n++] = 0;
+		}
+		break;
+	case 16:
+	case 255:		/* big-endian UTF-16 */
+		if ((len - 1) % 2 != 0)
+			return -EILSEQ;
+		for (i = 1; i < len; i += 2) {
+			u16[n++] = d[i + 1];
+			u16[n++] = d[i];
+		}
+		break;
+	default:
+		return -EILSEQ;
+	}
+	return pxe_utf16_to_utf8(u16, n, out, cap);
+}
+
+/*
+ * The name of a libudf entry as UTF-8, decoded from its File Identifier
+ * Descriptor (libudf copies 8-bit names as raw Latin-1 bytes); libudf's
+ * own string when the descriptor cannot be decoded.
+ */
+static void
+udf_ent_name(const udf_dirent_t *e, char *out, size_t cap)
+{
+	const uint8_t *fid = (const uint8_t *)e->fid;
+	size_t l_iu;
+
+	if (fid != NULL && fid[19] > 0) {
+		l_iu = (size_t)fid[36] | (size_t)fid[37] << 8;
+		if (isofs_udf_name(fid + 38 + l_iu, fid[19], out, cap) > 0)
+			return;
+	}
+	pxe_str_copy(out, cap, e->psz_name ? e->psz_name : "");
+}
+
 /*
  * Resolve path on the UDF side into n.  When streamp is not NULL and the
  * target is a directory, *streamp gets a libudf stream of its entries.
@@ -374,7 +425,7 @@ udf_lookup(struct isofs *fs, const char *path, struct node *n,
 {
 	udf_dirent_t *s, *e;
 	const char *p = path;
-	char comp[ISOFS_NAME_MAX + 1];
+	char comp[ISOFS_NAME_MAX + 1], name[ISOFS_NAME_MAX + 1];
 	int r;
 
 	if ((r = udf_node(fs, (const uint8_t *)&fs->root->fe,
@@ -389,10 +440,14 @@ udf_lookup(struct isofs *fs, const char *path, struct node *n,
 			r = -ENOTDIR;
 			break;
 		}
-		while ((e = udf_readdir(s)) != NULL)
-			if (!e->b_parent && e->psz_name &&
-			    strcasecmp(e->psz_name, comp) == 0)
+		while ((e = udf_readdir(s)) != NULL) {
+			if (e->b_parent)
+				continue;
+			udf_ent_name(e, name, sizeof(name));
+			if (pxe_utf8_caseeq(name, strlen(name), comp,
+			    strlen(comp)))
 				break;
+		}
 		/* udf_readdir frees the stream when it reaches the end. */
 		s = e;
 		if (e == NULL) {
@@ -402,7 +457,7 @@ udf_lookup(struct isofs *fs, const char *path, struct node *n,
 		node_free(n);
 		if ((r = udf_node(fs, (const uint8_t *)&e->fe,
 		    e->i_part_start, n)) < 0 ||
-		    (r = add_found(found, cap, e->psz_name)) < 0)
+		    (r = add_found(found, cap, name)) < 0)
 			break;
 		s = NULL;
 		if (n->st.is_dir && (*p != '\0' || streamp) &&
@@ -479,7 +534,8 @@ iso_lookup(struct isofs *fs, const char *path, struct node *n, char *raw,
 			if (iso_is_dot(s->filename))
 				continue;
 			iso_name(fs, s->filename, name, sizeof(name));
-			if (strcasecmp(name, comp) == 0) {
+			if (pxe_utf8_caseeq(name, strlen(name), comp,
+			    strlen(comp))) {
 				hit = s;
 				break;
 			}
@@ -674,14 +730,16 @@ udf_next(struct isofs_dir *d, struct isofs_dirent *e)
 		d->stream = u;
 		if (u == NULL)
 			return 0;
-		if (u->b_parent || u->psz_name == NULL)
+		if (u->b_parent)
+			continue;
+		udf_ent_name(u, e->name, sizeof(e->name));
+		if (e->name[0] == '\0')
 			continue;
 		if ((r = udf_node(d->fs, (const uint8_t *)&u->fe,
 		    u->i_part_start, &n)) < 0)
 			return r;
 		e->st = n.st;
 		node_free(&n);
-		pxe_str_copy(e->name, sizeof(e->name), u->psz_name);
 		return 1;
 	}
 	return 0;

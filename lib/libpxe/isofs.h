@@ -121,6 +121,15 @@ int isofs_udf_decode_fe(const uint8_t *fe, size_t len, uint32_t part_start,
     unsigned *next, size_t *inl_off, size_t *inl_len);
 
 /*
+ * Decode a UDF file identifier (OSTA CS0, len bytes: a compression id, 8
+ * for one byte per character or 16 for big-endian UTF-16, then the
+ * characters) into UTF-8 in out (capacity cap); pure.  The UTF-8 length,
+ * -EILSEQ for an unknown id, an odd UTF-16 length, an unpaired surrogate
+ * or a NUL, -ENAMETOOLONG when out is too small.
+ */
+ssize_t isofs_udf_name(const uint8_t *d, size_t len, char *out, size_t cap);
+
+/*
  * A UDF timestamp (ECMA-167 1/7.3, 12 bytes) as seconds since the epoch,
  * UTC; pure.
  */

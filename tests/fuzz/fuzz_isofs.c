@@ -1,7 +1,7 @@
 /*
  * Fuzz target for lib/libpxe/isofs: the UDF File Entry decoder (every
- * file of an ISO from the internet goes through it) and the timestamp
- * decoder, on the same bytes, with the invariants their callers rely on.
+ * file of an ISO from the internet goes through it), the timestamp and
+ * the file identifier (name) decoders, on the same bytes, with the invariants their callers rely on.
  * Built as a libFuzzer target with --enable-fuzzing (clang), else linked
  * with replay.c to replay the corpus under `make check`.
  */
@@ -18,7 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct isofs_extent ext[ISOFS_MAX_EXTENTS];
 	struct isofs_stat st;
+	char name[ISOFS_NAME_MAX + 1];
 	size_t ioff, ilen;
+	ssize_t n;
 	unsigned next, cap, i;
 	uint8_t *copy;
 	int r;
@@ -29,6 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	if (size >= 12)
 		(void)isofs_udf_time(copy + size - 12);
+	n = isofs_udf_name(copy, size < 256 ? size : 256, name, sizeof(name));
+	if (n > 0 && (size_t)n != strlen(name))
+		abort();
 	for (cap = 1; cap <= ISOFS_MAX_EXTENTS; cap *= 16) {
 		r = isofs_udf_decode_fe(copy, size, 1000, &st, ext, cap, &next,
 		    &ioff, &ilen);

@@ -134,16 +134,16 @@ start_tftpd() {
 }
 
 # start_smbd [OPTIONS]: start pxe-smbd on 127.0.0.1 and a free high TCP
-# port (in $PORT), sharing $ROOT as "install", logging to $LOG; waits
-# until it listens.  Its pid is $TFTPD_PID, so cleanup and stop_tftpd
-# treat it like the other servers.
+# port (in $PORT), sharing $ROOT (or $SMBD_SHARE, a directory or an ISO
+# image) as "install", logging to $LOG; waits until it listens.  Its pid is
+# $TFTPD_PID, so cleanup and stop_tftpd treat it like the other servers.
 start_smbd() {
 	[ -x "$PXE_SMBD" ] || { say "ERROR: $PXE_SMBD is not built"; exit 99; }
 	for attempt in 1 2 3 4 5 6 7 8; do
 		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
 		: > "$LOG"
-		"$PXE_SMBD" -s "install=$ROOT" -l 127.0.0.1 -p "$PORT" "$@" \
-		    2>> "$LOG" &
+		"$PXE_SMBD" -s "install=${SMBD_SHARE:-$ROOT}" -l 127.0.0.1 \
+		    -p "$PORT" "$@" 2>> "$LOG" &
 		TFTPD_PID=$!
 		i=0
 		while [ $i -lt 100 ]; do
@@ -158,6 +158,34 @@ start_smbd() {
 		grep -q 'Address already in use' "$LOG" || break
 	done
 	fail "pxe-smbd did not start"
+}
+
+# smb MODE USER%PASS COMMANDS [EXTRA smbclient options...]: smbclient on
+# the server start_smbd started, its output in $T/smb.out.
+smb() {
+	mode=$1 cred=$2 cmds=$3
+	shift 3
+	timeout 120 smbclient "//127.0.0.1/install" -p "$PORT" -m "$mode" \
+	    -U "$cred" "$@" -c "$cmds" > "$T/smb.out" 2>&1
+}
+
+# fetch_all MODE USER [options]: signed with password "secret": ls, get
+# big.bin, mget tree; compared with $ROOT/big.bin and $ROOT/tree.
+fetch_all() {
+	mode=$1 user=$2
+	shift 2
+	out=$T/out.$mode
+	rm -rf "$out"
+	mkdir -p "$out"
+	smb "$mode" "$user%secret" "ls; get big.bin $out/big.bin; \
+	    prompt OFF; recurse ON; lcd $out; mget tree" \
+	    --client-protection=sign "$@" ||
+	    fail "smbclient -m $mode $*: $(tail -n 5 "$T/smb.out")"
+	grep -q 'big.bin' "$T/smb.out" || fail "-m $mode: ls lacks big.bin"
+	[ "$(sum "$out/big.bin")" = "$(sum "$ROOT/big.bin")" ] ||
+	    fail "-m $mode: big.bin differs"
+	diff -r "$ROOT/tree" "$out/tree" > "$T/diff.out" 2>&1 ||
+	    fail "-m $mode: the tree differs: $(head -n 5 "$T/diff.out")"
 }
 
 # stop_tftpd: SIGTERM; the server must exit 0.

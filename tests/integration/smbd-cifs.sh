@@ -5,12 +5,14 @@
 # on a tap device in a private network namespace mounts the share with
 # vers=2.1, 3.0 and 3.1.1, each with "sign", a different user name and the
 # shared password, lists it and hashes a file read through the mount; the
-# hashes must match.  The kernel package is unpacked into the lab cache
+# hashes must match.  The same tree is also served from a UDF image (the
+# share "iso") and mounted with vers=3.1.1.  The kernel package is unpacked into the lab cache
 # scripts/pxe-lab uses (build/lab), never installed.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-need qemu-system-x86_64 busybox cpio modprobe depmod apt-get dpkg-deb sha256sum
+need qemu-system-x86_64 busybox cpio modprobe depmod apt-get dpkg-deb sha256sum \
+    genisoimage
 
 cache=${LAB_CACHE:-$top_builddir/lab}
 mkdir -p "$cache"
@@ -31,6 +33,9 @@ K=$cache/k-$kv
 mkfile hello.bin 3145731
 mkfile sub/inner.txt 100
 want=$(sum "$ROOT/hello.bin")
+genisoimage -quiet -input-charset utf-8 -udf -J -iso-level 3 \
+    -o "$T/share.iso" "$ROOT" 2> "$T/mkiso.out" ||
+    fail "genisoimage: $(cat "$T/mkiso.out")"
 
 # The initramfs: busybox, e1000, cifs and its crypto.
 R=$T/initrd
@@ -74,6 +79,16 @@ for v in 2.1 3.0 3.1.1; do
 		dmesg | tail -n 5
 	fi
 done
+if mount -t cifs //10.78.0.1/iso /mnt -o \
+    ro,vers=3.1.1,sign,username=isouser,password=secret,domain=LAB; then
+	s=$(sha256sum /mnt/HELLO.BIN | cut -d' ' -f1)
+	l=$(ls /mnt/sub | tr '\n' ' ')
+	echo "CIFS-RESULT iso sha=$s ls=$l"
+	umount /mnt
+else
+	echo "CIFS-RESULT iso mount-failed"
+	dmesg | tail -n 5
+fi
 echo "CIFS-""DONE"
 poweroff -f
 EOF
@@ -89,7 +104,8 @@ ip -n "$NS" tuntap add tap0 mode tap
 ip -n "$NS" addr add 10.78.0.1/24 dev tap0
 ip -n "$NS" link set tap0 up
 : > "$LOG"
-ip netns exec "$NS" "$PXE_SMBD" -s "install=$ROOT" -P secret \
+ip netns exec "$NS" "$PXE_SMBD" -s "install=$ROOT" -s "iso=$T/share.iso" \
+    -P secret \
     -l 10.78.0.1 2>> "$LOG" &
 TFTPD_PID=$!
 wait_log 'listening on' 5 || fail "pxe-smbd did not start"
@@ -122,6 +138,11 @@ for v in 2.1 3.0 3.1.1; do
 	expect_log "session 10\\.78\\.0\\.2 user 'LAB\\\\linux$v' dialect $v signed" \
 	    "vers=$v session signed"
 done
+line=$(grep -a "CIFS-RESULT iso " "$serial" | tr -d '\r')
+case $line in
+*"sha=$want ls=inner.txt "*) ;;
+*) fail "cifs, the ISO share: '$line' (want sha=$want)" ;;
+esac
 grep -aq 'CIFS-WROTE' "$serial" && fail "a write through the mount succeeded"
 stop_tftpd
 exit 0

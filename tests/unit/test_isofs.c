@@ -251,6 +251,42 @@ run(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* UDF file identifiers (OSTA CS0) into UTF-8. */
+static void
+test_udf_name(void)
+{
+	static const uint8_t latin1[] = { 8, 'c', 'a', 'f', 0xe9 };
+	static const uint8_t wide[] = { 16, 0x65, 0xe5, 0x67, 0x2c, 0, '.' };
+	static const uint8_t pair[] = { 16, 0xd8, 0x3d, 0xde, 0x00 };
+	static const uint8_t lone[] = { 16, 0xd8, 0x3d, 0, 'x' };
+	static const uint8_t odd[] = { 16, 0, 'a', 0 };
+	static const uint8_t nul[] = { 8, 'a', 0 };
+	static const uint8_t other[] = { 9, 'a' };
+	char out[32];
+
+	tap_is(isofs_udf_name(latin1, sizeof(latin1), out, sizeof(out)), 5,
+	    "udf name: 8-bit, Latin-1 e-acute is 2 bytes of UTF-8");
+	tap_str(out, "caf\303\251", "udf name:   caf\303\251");
+	tap_is(isofs_udf_name(wide, sizeof(wide), out, sizeof(out)), 7,
+	    "udf name: 16-bit big-endian");
+	tap_str(out, "\346\227\245\346\234\254.", "udf name:   two CJK ideographs");
+	tap_is(isofs_udf_name(pair, sizeof(pair), out, sizeof(out)), 4,
+	    "udf name: a surrogate pair");
+	tap_str(out, "\360\237\230\200", "udf name:   U+1F600");
+	tap_is(isofs_udf_name(lone, sizeof(lone), out, sizeof(out)), -EILSEQ,
+	    "udf name: an unpaired surrogate is refused");
+	tap_is(isofs_udf_name(odd, sizeof(odd), out, sizeof(out)), -EILSEQ,
+	    "udf name: an odd 16-bit length is refused");
+	tap_is(isofs_udf_name(nul, sizeof(nul), out, sizeof(out)), -EILSEQ,
+	    "udf name: a NUL character is refused");
+	tap_is(isofs_udf_name(other, sizeof(other), out, sizeof(out)), -EILSEQ,
+	    "udf name: compression id 9 is refused");
+	tap_is(isofs_udf_name(latin1, 1, out, sizeof(out)), -EILSEQ,
+	    "udf name: an empty name is refused");
+	tap_is(isofs_udf_name(latin1, sizeof(latin1), out, 4), -ENAMETOOLONG,
+	    "udf name: no room");
+}
+
 /* Files of the test tree: path, size, seed. */
 static const struct {
 	const char *path;
@@ -550,6 +586,7 @@ main(void)
 
 	test_time();
 	test_decode();
+	test_udf_name();
 	if (run("command -v genisoimage >/dev/null") != 0) {
 		tap_skip(1, "genisoimage is not installed (see scripts/deps)");
 		return tap_done();
