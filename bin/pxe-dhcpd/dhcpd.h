@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "libpxe/dhcp.h"
+#include "libpxe/daemon.h"
 #include "libpxe/loop.h"
 #include "lease.h"
 
@@ -124,6 +125,7 @@ struct dhcpd {
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
 	int exit_code;
+	struct pxe_daemon dm;		/* pid file, --user, signals */
 };
 
 /* server.c */

@@ -7,11 +7,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "libpxe/daemon.h"
 #include "libpxe/log.h"
 #include "libpxe/net.h"
 #include "libpxe/opts.h"
@@ -423,56 +421,17 @@ open_ifaces(struct dhcpd *d)
 	return 0;
 }
 
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (pw == NULL) {
-		log_err("--user: no such user '%s'", user);
-		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) < 0 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
-		log_err("--user %s: cannot drop privileges: %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
+/* SIGUSR1, through libpxe's daemon. */
 static void
-on_stop(struct pxe_loop *loop, int signo, void *arg)
+log_counters(void *arg)
 {
-	(void)arg;
-	log_info("stopping on signal %d", signo);
-	pxe_loop_stop(loop);
-}
-
-static void
-on_usr1(struct pxe_loop *loop, int signo, void *arg)
-{
-	(void)loop;
-	(void)signo;
 	dhcpd_log_counters(arg);
-}
-
-static void
-on_hup(struct pxe_loop *loop, int signo, void *arg)
-{
-	(void)loop;
-	(void)signo;
-	(void)arg;
-	if (pxe_log_reopen() < 0)
-		log_warn("cannot reopen the log file");
 }
 
 static int
 setup(struct dhcpd *d)
 {
 	unsigned bad = 0;
-	FILE *f;
 	int r;
 
 	if ((r = pxe_log_open(d->cfg.log)) < 0) {
@@ -503,25 +462,12 @@ setup(struct dhcpd *d)
 	    d->cfg.lease_file);
 	if (open_ifaces(d) < 0)
 		return 1;
-	if (d->cfg.user && drop_privileges(d->cfg.user) < 0)
+	d->dm.user = d->cfg.user;
+	d->dm.pidfile = d->cfg.pidfile;
+	d->dm.counters = log_counters;
+	d->dm.arg = d;
+	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
-	if (d->cfg.pidfile) {
-		if ((f = fopen(d->cfg.pidfile, "we")) == NULL) {
-			log_err("--pid-file: cannot write '%s': %s",
-			    d->cfg.pidfile, strerror(errno));
-			return 1;
-		}
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (pxe_loop_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGINT, on_stop, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGUSR1, on_usr1, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGHUP, on_hup, d) < 0) {
-		log_err("cannot set up signal handling: %s", strerror(errno));
-		return 1;
-	}
 	return 0;
 }
 
@@ -544,8 +490,7 @@ teardown(struct dhcpd *d)
 		d->exit_code = 1;
 	}
 	pxe_loop_free(d->loop);
-	if (d->cfg.pidfile && d->exit_code == 0)
-		unlink(d->cfg.pidfile);
+	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
 }
 

@@ -6,9 +6,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libpxe/daemon.h"
 #include "libpxe/log.h"
 #include "libpxe/opts.h"
 #include "libpxe/utf16.h"
@@ -381,57 +379,11 @@ raise_nofile(struct smbd *d)
 	}
 }
 
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (pw == NULL) {
-		log_err("--user: no such user '%s'", user);
-		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) < 0 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0) {
-		log_err("--user %s: cannot drop privileges: %s", user,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "we");
-
-	if (f == NULL) {
-		log_err("--pid-file: cannot write '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f) == 0 ? 0 : -1;
-}
-
+/* SIGUSR1, through libpxe's daemon. */
 static void
-on_stop(struct pxe_loop *loop, int signo, void *arg)
-{
-	log_info("stopping on signal %d", signo);
-	pxe_loop_stop(loop);
-}
-
-static void
-on_usr1(struct pxe_loop *loop, int signo, void *arg)
+log_counters(void *arg)
 {
 	smbd_log_counters(arg);
-}
-
-static void
-on_hup(struct pxe_loop *loop, int signo, void *arg)
-{
-	if (pxe_log_reopen() < 0)
-		log_warn("cannot reopen the log file");
 }
 
 static int
@@ -470,18 +422,12 @@ setup(struct smbd *d)
 	raise_nofile(d);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
-	if (d->cfg.user && drop_privileges(d->cfg.user) < 0)
+	d->dm.user = d->cfg.user;
+	d->dm.pidfile = d->cfg.pidfile;
+	d->dm.counters = log_counters;
+	d->dm.arg = d;
+	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
-	if (d->cfg.pidfile && write_pidfile(d->cfg.pidfile) < 0)
-		return 1;
-	signal(SIGPIPE, SIG_IGN);
-	if (pxe_loop_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGINT, on_stop, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGUSR1, on_usr1, d) < 0 ||
-	    pxe_loop_signal(d->loop, SIGHUP, on_hup, d) < 0) {
-		log_err("cannot set up signal handling: %s", strerror(errno));
-		return 1;
-	}
 	return 0;
 }
 
@@ -506,8 +452,7 @@ teardown(struct smbd *d)
 		memset(d->cfg.password, 0, strlen(d->cfg.password));
 		free(d->cfg.password);
 	}
-	if (d->cfg.pidfile && d->exit_code == 0)
-		unlink(d->cfg.pidfile);
+	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
 }
 

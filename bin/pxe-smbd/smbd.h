@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "libpxe/buf.h"
+#include "libpxe/daemon.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
 #include "libpxe/ntlmssp.h"
@@ -114,6 +115,7 @@ struct smbd {
 	struct smbd_counters c;
 	uint64_t start_time;		/* FILETIME */
 	int exit_code;
+	struct pxe_daemon dm;		/* pid file, --user, signals */
 };
 
 /* One direction of NTLM, and the SPNEGO wrapping, of a session setup. */

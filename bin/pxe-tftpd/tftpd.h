@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "libpxe/daemon.h"
 #include "libpxe/fsroot.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
@@ -89,6 +90,7 @@ struct tftpd {
 	unsigned drop_log_n;
 	int exit_code;
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
+	struct pxe_daemon dm;		/* pid file, --user, signals */
 };
 
 /* server.c */

@@ -63,4 +63,30 @@ kill -USR1 "$TFTPD_PID"
 expect_log 'counters: transfers 1 \(ok 1' "counters in the reopened log"
 stop_tftpd
 [ ! -e "$T/pid" ] || fail "pid file left behind after a clean stop"
+
+# --user with a pid file where only root may write (as /run is): the pid
+# file is written before privileges are dropped; the server then runs as
+# the user.  A user that does not exist is a start-up failure (exit 1)
+# that leaves no pid file.
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+	mkdir -m 0755 "$T/run"
+	chmod 0755 "$T" "$ROOT"
+	chmod 0644 "$ROOT/f"
+	LOG=$T/user.log
+	start_tftpd --user nobody --pid-file "$T/run/pxe-tftpd.pid"
+	[ "$(cat "$T/run/pxe-tftpd.pid" 2>/dev/null)" = "$TFTPD_PID" ] ||
+	    fail "--user: pid file has '$(cat "$T/run/pxe-tftpd.pid" 2>/dev/null)'"
+	[ "$(stat -c %U "/proc/$TFTPD_PID")" = nobody ] ||
+	    fail "--user nobody: the server runs as $(stat -c %U "/proc/$TFTPD_PID")"
+	curl -s "tftp://127.0.0.1:$PORT/f" -o "$T/out2" || fail "curl as nobody"
+	same "$ROOT/f" "$T/out2" "a fetch from a server running as nobody"
+	stop_tftpd
+	status 1 "$PXE_TFTPD" -r "$ROOT" -l 127.0.0.1 -p 1 --user no-such-user-x \
+	    --pid-file "$T/run/x.pid"
+	grep -q "no such user 'no-such-user-x'" "$T/cmd.out" ||
+	    fail "unknown --user: $(cat "$T/cmd.out")"
+	[ ! -e "$T/run/x.pid" ] || fail "a failed start left its pid file"
+else
+	say "not root (or no user nobody): --user not checked"
+fi
 exit 0
