@@ -62,12 +62,19 @@ run_clients() {
 # Retransmit fast (100 ms) and often (20 times): a 10% loss must cost
 # time, never a transfer.
 start_tftpd -w -T 100 -R 20
-RPORT=$((PORT + 1))
-[ "$RPORT" -lt 65535 ] || RPORT=$((PORT - 1))
-"$IMPAIR" -l 10 -d 5 -r 25 -s 7 -t 300 "$RPORT" "$PORT" 2> "$T/impair.log" &
-IPID=$!
-CLEANUP="kill $IPID 2>/dev/null"
-sleep 0.2
+# The relay's port: the next free one near the server's (another test
+# running beside this one may hold the first tried).
+for try in 1 2 3 4 5 6 7 8; do
+	RPORT=$((PORT + try * 97))
+	[ "$RPORT" -lt 65535 ] || RPORT=$((PORT - try * 97))
+	"$IMPAIR" -l 10 -d 5 -r 25 -s 7 -t 300 "$RPORT" "$PORT" \
+	    2> "$T/impair.log" &
+	IPID=$!
+	CLEANUP="kill $IPID 2>/dev/null"
+	sleep 0.2
+	kill -0 "$IPID" 2>/dev/null && break
+	grep -q 'Address already in use' "$T/impair.log" || break
+done
 kill -0 "$IPID" 2>/dev/null || fail "udpimpair did not start: $(cat "$T/impair.log")"
 run_clients 127.0.0.1 "$RPORT"
 kill -USR1 "$TFTPD_PID"
