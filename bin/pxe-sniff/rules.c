@@ -3,17 +3,18 @@
  * judges, the symptom on the wire, what the firmware shows, the likely
  * cause and the fix; a rule's test reads the client's tracked state.
  * Rules are tried in order; "error" rules name a failed stage, "note"
- * rules say something normal or worth knowing.  SMB rules (session setup
- * failures as "System error 58/53/67") join this table when pxe-smbd's
- * SMB2 wire code lands in libpxe.
+ * rules say something normal or worth knowing.  The SMB rules judge
+ * WinPE's "net use" from what smb.c saw on port 445, and name the
+ * "System error" number it prints.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "libpxe/tftp.h"
 #include "libpxe/pxelinux.h"
+#include "libpxe/smb2.h"
+#include "libpxe/tftp.h"
 #include "sniff.h"
 
 enum severity { NOTE, ERROR };
@@ -224,6 +225,119 @@ next_stage(const struct sniff *s, const struct client *c, char *d, size_t n)
 	return true;
 }
 
+static bool
+smb_refused(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+
+	(void)s;
+	if (!c->smb.last_refused)
+		return false;
+	snprintf(d, n, "TCP port 445 of %s refused the connection (RST)",
+	    ip_s(c->smb.server_ip, a));
+	return true;
+}
+
+static bool
+smb_silent(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+
+	(void)s;
+	if (!c->smb.syn_pending || c->smb.syn_retries == 0)
+		return false;
+	snprintf(d, n, "a connection to TCP port 445 of %s tried %u times, "
+	    "never answered", ip_s(c->smb.server_ip, a),
+	    c->smb.syn_retries + 1);
+	return true;
+}
+
+static bool
+smb1_only(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	char a[INET_ADDRSTRLEN];
+
+	(void)s;
+	if (!c->smb.smb1_server || c->smb.dialect != 0)
+		return false;
+	snprintf(d, n, "%s answered the NEGOTIATE in SMB1 only",
+	    ip_s(c->smb.server_ip, a));
+	return true;
+}
+
+static bool
+smb_logon_failed(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	char sb[32];
+
+	(void)s;
+	if (c->smb.logon_failures == 0 || c->smb.sessions > 0 ||
+	    c->smb.guest_sessions > 0)
+		return false;
+	snprintf(d, n, "SESSION_SETUP for user '%s' refused with %s%s",
+	    c->smb.user, smb_status_name(c->smb.last_logon_status, sb,
+	    sizeof(sb)), c->smb.logon_failures > 1 ? " (several times)" : "");
+	return true;
+}
+
+static bool
+smb_guest_dropped(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct smb_state *st = &c->smb;
+
+	(void)s;
+	if (st->guest_sessions + st->anonymous_sessions == 0 ||
+	    st->sessions > 0 || st->share_ok[0] ||
+	    st->tree_asked > st->tree_asked_at_guest)
+		return false;
+	snprintf(d, n, "the server gave user '%s' a %s session; the client "
+	    "connected to no share after it", st->user,
+	    st->guest_sessions ? "guest" : "null");
+	return true;
+}
+
+static bool
+smb_bad_share(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	(void)s;
+	if (c->smb.tree_failed == 0 || c->smb.share_ok[0] ||
+	    c->smb.tree_status != STATUS_BAD_NETWORK_NAME)
+		return false;
+	snprintf(d, n, "TREE_CONNECT to %s: STATUS_BAD_NETWORK_NAME",
+	    c->smb.share_bad);
+	return true;
+}
+
+static bool
+smb_denied(const struct sniff *s, const struct client *c, char *d, size_t n)
+{
+	(void)s;
+	if (c->smb.tree_failed == 0 || c->smb.share_ok[0] ||
+	    c->smb.tree_status != STATUS_ACCESS_DENIED)
+		return false;
+	snprintf(d, n, "TREE_CONNECT to %s: STATUS_ACCESS_DENIED",
+	    c->smb.share_bad);
+	return true;
+}
+
+static bool
+smb_connected(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct smb_state *st = &c->smb;
+
+	(void)s;
+	if (!st->share_ok[0])
+		return false;
+	snprintf(d, n, "connected to %s as '%s'%s", st->share_ok, st->user,
+	    !st->sessions ? " (a guest session)" : st->tree_signed ?
+	    ", signed" : ", unsigned");
+	return true;
+}
+
 static const struct rule rules[] = {
 	{ "no-dhcp-answer", ERROR, "DHCP",
 	  "PXE-E51: No DHCP or proxyDHCP offers were received",
@@ -257,6 +371,52 @@ static const struct rule rules[] = {
 	  "Unable to locate configuration file",
 	  "no pxelinux.cfg/default and no per-machine file",
 	  "write one: mkpxemenu --root DIR ...", no_config },
+	{ "smb-refused", ERROR, "SMB",
+	  "net use: System error 53 has occurred. The network path was not "
+	  "found.",
+	  "nothing listens on TCP port 445 at that address",
+	  "start pxe-smbd --share NAME=PATH (on that address: --listen), "
+	  "or correct the server name in net use", smb_refused },
+	{ "smb-no-answer", ERROR, "SMB",
+	  "net use: System error 53 has occurred. The network path was not "
+	  "found.",
+	  "connections to TCP port 445 go unanswered: a firewall drops them, "
+	  "or the address is wrong",
+	  "open TCP 445 on the server (nft/iptables, firewalld); check the "
+	  "address WinPE got", smb_silent },
+	{ "smb1-only", ERROR, "SMB",
+	  "net use: System error 58 has occurred. The specified server cannot "
+	  "perform the requested operation.",
+	  "the server speaks only SMB1, which WinPE 10/11 does not have",
+	  "serve the files with pxe-smbd (SMB2/3), or raise the server's "
+	  "minimum protocol (Samba: server min protocol = SMB2_02)", smb1_only },
+	{ "smb-logon-failure", ERROR, "SMB",
+	  "net use: System error 86 (or 1326): the user name or password is "
+	  "incorrect",
+	  "the password given to net use is not the server's",
+	  "net use Z: \\\\SERVER\\SHARE /user:any-name PASSWORD with the "
+	  "password pxe-smbd was started with (--password/--password-file)",
+	  smb_logon_failed },
+	{ "smb-guest-refused", ERROR, "SMB",
+	  "net use: System error 1272 (or 58): insecure guest logons are "
+	  "blocked",
+	  "the server mapped the logon to a guest, which Windows 10 1709+ "
+	  "Enterprise/Education and Windows 11 24H2 refuse, and which cannot "
+	  "sign",
+	  "give net use a user and the password: pxe-smbd's shared-secret "
+	  "mode (--password) signs the session for any user name; on Samba, "
+	  "a real user instead of map to guest", smb_guest_dropped },
+	{ "smb-bad-share", ERROR, "SMB",
+	  "net use: System error 67 has occurred. The network name cannot be "
+	  "found.",
+	  "the server has no share by that name",
+	  "use a share the server has (smbclient -L SERVER lists them), or "
+	  "add it: pxe-smbd --share NAME=PATH", smb_bad_share },
+	{ "smb-access-denied", ERROR, "SMB",
+	  "net use: System error 5 has occurred. Access is denied.",
+	  "the server refused this user the share",
+	  "grant the user the share, or use pxe-smbd, which lets any "
+	  "authenticated user read", smb_denied },
 	{ "two-dhcp-servers", NOTE, "DHCP", NULL,
 	  "more than one DHCP server on this link",
 	  "beside a router, run pxe-dhcpd --proxy; otherwise keep one server",
@@ -276,6 +436,9 @@ static const struct rule rules[] = {
 	{ "next-stage", NOTE, "OS", NULL,
 	  "the booted system asked for its own address", "nothing: the boot "
 	  "reached the next stage", next_stage },
+	{ "smb-connected", NOTE, "SMB", NULL,
+	  "net use reached the share", "nothing: the install files are "
+	  "reachable", smb_connected },
 };
 
 int
@@ -328,6 +491,8 @@ rules_diagnose(struct sniff *s, struct client *c)
 		json_str(js, sizeof(js), "boot_file", c->bootfile);
 		json_str(js, sizeof(js), "config", c->cfg_used);
 		json_str(js, sizeof(js), "os_stage", c->os_stage ? "yes" : "no");
+		if (c->smb.seen)
+			json_str(js, sizeof(js), "smb_share", c->smb.share_ok);
 		if (failed) {
 			json_str(js, sizeof(js), "failed_stage", failed->stage);
 			json_str(js, sizeof(js), "failed_rule", failed->id);
@@ -335,12 +500,14 @@ rules_diagnose(struct sniff *s, struct client *c)
 		fprintf(s->out, "{\"event\":\"summary\",\"client\":\"%s\"%s}\n",
 		    c->macs, js);
 	} else {
-		fprintf(s->out, "%s summary: DHCP %s%s%s, TFTP %s%s%s%s\n",
+		fprintf(s->out, "%s summary: DHCP %s%s%s, TFTP %s%s%s%s%s%s\n",
 		    c->macs, c->acks ? "done" : c->offers ? "offered" :
 		    c->discovers ? "unanswered" : "not seen", c->bootfile[0] ?
 		    ", boot file " : "", c->bootfile, c->tftp_seen ? "used" :
 		    "not reached", c->cfg_used[0] ? ", menu " : "", c->cfg_used,
-		    c->os_stage ? ", OS up" : "");
+		    c->os_stage ? ", OS up" : "", !c->smb.seen ? "" :
+		    c->smb.share_ok[0] ? ", SMB connected to " : ", SMB not connected",
+		    c->smb.share_ok);
 		if (failed)
 			fprintf(s->out, "%s failed at %s: %s (%s)\n", c->macs,
 			    failed->stage, failed->firmware ? failed->firmware :

@@ -38,6 +38,29 @@ struct xfer {
 	bool reported;
 };
 
+/* What one machine did on TCP port 445 (smb.c), for rules.c. */
+struct smb_state {
+	bool seen;
+	uint32_t server_ip;		/* network order */
+	bool syn_pending;		/* a SYN not yet answered */
+	unsigned syn_retries;		/* ... sent again this many times */
+	unsigned established, refused;
+	bool last_refused;		/* the last attempt got a RST */
+	bool smb1_server;		/* the server answered in SMB1 */
+	uint16_t dialect;		/* negotiated, 0 none */
+	bool signing_required;
+	char user[160];			/* of the last SESSION_SETUP */
+	unsigned sessions, guest_sessions, anonymous_sessions;
+	unsigned logon_failures;
+	uint32_t last_logon_status;
+	unsigned tree_asked, tree_asked_at_guest, tree_ok, tree_failed;
+	uint32_t tree_status;		/* of the last failed TREE_CONNECT */
+	bool tree_signed;		/* the last good one was signed */
+	char share[256];		/* of the last TREE_CONNECT */
+	char share_ok[256], share_bad[256];
+	unsigned logoffs;
+};
+
 struct event {
 	double t;
 	char text[240];
@@ -64,6 +87,7 @@ struct client {
 	bool os_stage;			/* DHCP again, not as PXEClient */
 	unsigned cfg_tries;		/* pxelinux config files not found */
 	char cfg_used[256];
+	struct smb_state smb;
 	struct event events[SNIFF_MAX_EVENTS];
 	unsigned nevents, dropped_events;
 };
@@ -87,6 +111,11 @@ void sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
     size_t caplen);
 void sniff_finish(struct sniff *s);
 void sniff_free(struct sniff *s);
+
+/* smb.c: a TCP segment to or from port 445 of client c. */
+void smb_frame(struct sniff *s, struct client *c, const struct frame *f,
+    double t);
+const char *smb_status_name(uint32_t st, char *buf, size_t cap);
 
 /* out.c: one event, in the mode chosen; c may be NULL. */
 void out_event(struct sniff *s, struct client *c, double t, const char *kind,

@@ -22,6 +22,7 @@
 #define PORT_BOOTPC	68
 #define PORT_PXE	4011
 #define PORT_TFTP	69
+#define PORT_SMB	445
 
 static const char *
 ip_s(uint32_t a, char *buf)
@@ -708,6 +709,26 @@ on_icmp(struct sniff *s, const struct frame *f, double t)
 		    f->orig_dst_port);
 }
 
+/* TCP to or from port 445: the machine is the side that is not 445. */
+static void
+on_smb(struct sniff *s, const struct frame *f, double t)
+{
+	bool from_client = f->dst_port == PORT_SMB;
+	uint32_t ip = from_client ? f->src_ip : f->dst_ip;
+	struct client *c = NULL;
+
+	if (f->have_mac)
+		c = from_client ? client_get(s, f->src_mac, t) :
+		    client_by_mac(s, f->dst_mac);
+	if (c == NULL)
+		c = client_by_ip(s, ip);
+	if (c == NULL)
+		return;
+	if (c->ip == 0)
+		c->ip = ip;
+	smb_frame(s, c, f, t);
+}
+
 void
 sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
     size_t caplen)
@@ -737,6 +758,10 @@ sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
 		break;
 	case FRAME_ICMP_UNREACH:
 		on_icmp(s, &f, t);
+		break;
+	case FRAME_TCP:
+		if (f.src_port == PORT_SMB || f.dst_port == PORT_SMB)
+			on_smb(s, &f, t);
 		break;
 	default:
 		break;

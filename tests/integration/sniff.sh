@@ -5,7 +5,9 @@
 # config search, Windows PE asking again), no DHCP answer (PXE-E51), a
 # DHCP server without a boot file (PXE-E53), no TFTP server (PXE-E32 by
 # ICMP and by silence), a missing boot file, two DHCP servers, a slow
-# transfer.  As root the scenarios are also run live against today's
+# transfer; and WinPE's "net use" on port 445: connected, a wrong password
+# (System error 86), a share that is not there (67), a guest session the
+# client hangs up on (1272/58), nothing listening (53).  As root the scenarios are also run live against today's
 # servers (tests/golden/sniff/make-captures) and the diagnoses must fire.
 # Then -w, bad usage, and a capture cut short.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -30,7 +32,7 @@ for pcap in "$G"/*.pcap; do
 	[ -f "$G/$name.v.out" ] && same_output "$G/$name.v.out" -r "$pcap" -v
 	n=$((n + 1))
 done
-[ "$n" -ge 8 ] || fail "only $n golden captures"
+[ "$n" -ge 13 ] || fail "only $n golden captures"
 
 # Each diagnosis is in its golden output (so the goldens cannot drift
 # into saying nothing).
@@ -49,6 +51,16 @@ has ok 'config search, MAC step: normal'
 has ok 'summary: DHCP done, boot file pxelinux.0, TFTP used, menu pxelinux.cfg/default, OS up'
 has ok 'hostname minint-k4e2 \(Windows PE\)'
 grep -q 'failed at' "$G/ok.out" && fail "the good boot is diagnosed as failed"
+has smb-ok 'TREE_CONNECT 10.80.0.1 -> 10.80.0.100: .*install connected, signed'
+has smb-ok "note \[smb-connected\] SMB: connected to .*install as 'MININT-K4E2.x', signed"
+has smb-ok 'summary: DHCP not seen, TFTP not reached, SMB connected to'
+grep -q 'failed at' "$G/smb-ok.out" && fail "the good net use is diagnosed as failed"
+has smb-badpw 'failed at SMB: net use: System error 86 .*STATUS_LOGON_FAILURE'
+has smb-badshare 'failed at SMB: net use: System error 67 .*instal: STATUS_BAD_NETWORK_NAME'
+has smb-guest 'logged on as a GUEST'
+has smb-guest 'failed at SMB: net use: System error 1272 \(or 58\)'
+has smb-refused 'failed at SMB: net use: System error 53 .*refused the connection'
+
 if command -v python3 > /dev/null; then
 	for j in "$G"/*.json; do
 		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$j" ||
@@ -75,8 +87,9 @@ grep -q DHCPDISCOVER "$T/out" || fail "nothing decoded from a cut capture: $(cat
 # Live: today's servers and clients, the same diagnoses.
 if [ "$(id -u)" = 0 ] && command -v tcpdump > /dev/null && command -v dnsmasq > /dev/null; then
 	PXE_SNIFF=$SNIFF "$G/make-captures" "$T/live" ok e53 e32-refused notfound \
+	    smb-ok smb-badpw smb-refused \
 	    > "$T/live.log" 2>&1 || fail "make-captures: $(tail -n 5 "$T/live.log")"
-	for sc in ok e53 e32-refused notfound; do
+	for sc in ok e53 e32-refused notfound smb-ok smb-badpw smb-refused; do
 		"$SNIFF" -r "$T/live/$sc.pcap" > "$T/live/$sc.out" || fail "live $sc"
 	done
 	grep -q 'summary: DHCP done, boot file pxelinux.0, TFTP used, menu pxelinux.cfg/default, OS up' \
@@ -84,6 +97,11 @@ if [ "$(id -u)" = 0 ] && command -v tcpdump > /dev/null && command -v dnsmasq > 
 	grep -q 'failed at DHCP: PXE-E53' "$T/live/e53.out" || fail "live PXE-E53: $(cat "$T/live/e53.out")"
 	grep -q 'failed at TFTP: PXE-E32' "$T/live/e32-refused.out" || fail "live PXE-E32: $(cat "$T/live/e32-refused.out")"
 	grep -q 'failed at TFTP: PXE-T01' "$T/live/notfound.out" || fail "live not found: $(cat "$T/live/notfound.out")"
+	grep -q 'SMB connected to' "$T/live/smb-ok.out" || fail "live net use: $(cat "$T/live/smb-ok.out")"
+	grep -q 'failed at SMB: net use: System error 86' "$T/live/smb-badpw.out" ||
+	    fail "live wrong password: $(cat "$T/live/smb-badpw.out")"
+	grep -q 'failed at SMB: net use: System error 53' "$T/live/smb-refused.out" ||
+	    fail "live nothing on 445: $(cat "$T/live/smb-refused.out")"
 	say "live captures diagnosed as the golden ones"
 else
 	say "live part skipped: needs root, tcpdump and dnsmasq"
