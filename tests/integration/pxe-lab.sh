@@ -3,14 +3,17 @@
 # network from pxe-dhcpd and pxe-tftpd three times: BIOS (SeaBIOS + iPXE
 # ROM -> pxelinux.0), BIOS beside a router's DHCP server (dnsmasq) with
 # pxe-dhcpd --proxy, and UEFI (OVMF -> syslinux.efi).  Each passes only
-# when the booted initramfs prints its marker with a lease from the lab.
-# The TFTP tree is laid out, its menu written and checked by mkpxemenu.
+# when the booted initramfs prints its marker with a lease from the lab,
+# then mounts pxe-smbd's share of a UDF install image with the kernel's
+# cifs client (signed 3.1.1, as WinPE's net use) and reads setup.exe with
+# the right sha256.  The TFTP tree is laid out, its menu written and
+# checked by mkpxemenu.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
 need qemu-system-x86_64
 [ -f /usr/lib/PXELINUX/pxelinux.0 ] || skip "pxelinux is not installed"
-export PXE_DHCPD PXE_TFTPD MKPXEMENU
+export PXE_DHCPD PXE_TFTPD MKPXEMENU PXE_SMBD
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 MKPXEMENU=${MKPXEMENU:-$top_builddir/bin/mkpxemenu/mkpxemenu}
 export LAB_CACHE="$top_builddir/lab"
