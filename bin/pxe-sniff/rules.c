@@ -388,8 +388,9 @@ static const struct rule rules[] = {
 	  "net use: System error 58 has occurred. The specified server cannot "
 	  "perform the requested operation.",
 	  "the server speaks only SMB1, which WinPE 10/11 does not have",
-	  "serve the files with pxe-smbd (SMB2/3), or raise the server's "
-	  "minimum protocol (Samba: server min protocol = SMB2_02)", smb1_only },
+	  "serve the files with pxe-smbd (SMB2/3), or let the server speak "
+	  "SMB2 (Samba: drop 'server max protocol = NT1'; a NAS: enable "
+	  "SMB2/SMB3)", smb1_only },
 	{ "smb-logon-failure", ERROR, "SMB",
 	  "net use: System error 86 (or 1326): the user name or password is "
 	  "incorrect",

@@ -7,7 +7,8 @@
 # ICMP and by silence), a missing boot file, two DHCP servers, a slow
 # transfer; and WinPE's "net use" on port 445: connected, a wrong password
 # (System error 86), a share that is not there (67), a guest session the
-# client hangs up on (1272/58), nothing listening (53).  As root the scenarios are also run live against today's
+# client hangs up on (1272/58), nothing listening (53), an SMB1-only
+# server (58).  As root the scenarios are also run live against today's
 # servers (tests/golden/sniff/make-captures) and the diagnoses must fire.
 # Then -w, bad usage, and a capture cut short.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -32,7 +33,7 @@ for pcap in "$G"/*.pcap; do
 	[ -f "$G/$name.v.out" ] && same_output "$G/$name.v.out" -r "$pcap" -v
 	n=$((n + 1))
 done
-[ "$n" -ge 13 ] || fail "only $n golden captures"
+[ "$n" -ge 14 ] || fail "only $n golden captures"
 
 # Each diagnosis is in its golden output (so the goldens cannot drift
 # into saying nothing).
@@ -60,6 +61,7 @@ has smb-badshare 'failed at SMB: net use: System error 67 .*instal: STATUS_BAD_N
 has smb-guest 'logged on as a GUEST'
 has smb-guest 'failed at SMB: net use: System error 1272 \(or 58\)'
 has smb-refused 'failed at SMB: net use: System error 53 .*refused the connection'
+has smb1 'failed at SMB: net use: System error 58 .*answered the NEGOTIATE in SMB1 only'
 
 if command -v python3 > /dev/null; then
 	for j in "$G"/*.json; do
