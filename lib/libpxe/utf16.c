@@ -1,5 +1,6 @@
 /* utf16: UTF-16LE <-> UTF-8 and simple upper-casing; see utf16.h. */
 #include <errno.h>
+#include <string.h>
 
 #include "utf16.h"
 
@@ -235,4 +236,52 @@ pxe_utf8_caseeq(const char *a, size_t alen, const char *b, size_t blen)
 			return false;
 	}
 	return a == ae && b == be;
+}
+
+ssize_t
+pxe_utf8_fold(const char *in, char *out, size_t cap)
+{
+	const char *p = in, *end = in + strlen(in), *p0;
+	size_t o = 0, n;
+	int32_t c;
+	uint32_t u;
+	uint8_t enc[4];
+
+	while (p < end) {
+		p0 = p;
+		c = pxe_utf8_next(&p, end);
+		if (c < 0) {
+			enc[0] = (uint8_t)*p0;
+			n = 1;
+		} else {
+			u = pxe_unicode_upper((uint32_t)c);
+			if (u < 0x80) {
+				enc[0] = (uint8_t)u;
+				n = 1;
+			} else if (u < 0x800) {
+				enc[0] = (uint8_t)(0xc0 | u >> 6);
+				enc[1] = (uint8_t)(0x80 | (u & 0x3f));
+				n = 2;
+			} else if (u < 0x10000) {
+				enc[0] = (uint8_t)(0xe0 | u >> 12);
+				enc[1] = (uint8_t)(0x80 | (u >> 6 & 0x3f));
+				enc[2] = (uint8_t)(0x80 | (u & 0x3f));
+				n = 3;
+			} else {
+				enc[0] = (uint8_t)(0xf0 | u >> 18);
+				enc[1] = (uint8_t)(0x80 | (u >> 12 & 0x3f));
+				enc[2] = (uint8_t)(0x80 | (u >> 6 & 0x3f));
+				enc[3] = (uint8_t)(0x80 | (u & 0x3f));
+				n = 4;
+			}
+		}
+		if (o + n + 1 > cap)
+			return -ENAMETOOLONG;
+		memcpy(out + o, enc, n);
+		o += n;
+	}
+	if (cap == 0)
+		return -ENAMETOOLONG;
+	out[o] = '\0';
+	return (ssize_t)o;
 }

@@ -47,4 +47,12 @@ void pxe_utf16_upper(uint8_t *s, size_t n);
 /* Compare two UTF-8 strings ignoring case as above; true if equal. */
 bool pxe_utf8_caseeq(const char *a, size_t alen, const char *b, size_t blen);
 
+/*
+ * The case-folded form of a UTF-8 string (each character upper-cased as
+ * above; bytes that are not UTF-8 kept as they are), NUL terminated, for
+ * sorting and searching: two names are pxe_utf8_caseeq exactly when their
+ * folded forms are equal.  Its length, or -ENAMETOOLONG.
+ */
+ssize_t pxe_utf8_fold(const char *in, char *out, size_t cap);
+
 #endif

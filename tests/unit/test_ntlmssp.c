@@ -352,6 +352,12 @@ test_utf16(void)
 	tap_ok(!pxe_utf8_caseeq("ab", 2, "abc", 3), "a prefix is not equal");
 	tap_ok(!pxe_utf8_caseeq("\xff", 1, "\xfe", 1),
 	    "different invalid bytes differ");
+	tap_is(pxe_utf8_fold("Caf\xc3\xa9.txt", s, sizeof(s)), 9,
+	    "fold: caf\xc3\xa9.txt is 9 bytes folded");
+	tap_str(s, "CAF\xc3\x89.TXT", "fold: upper-cased, beyond ASCII too");
+	pxe_utf8_fold("\xd0\xb4\xff", s, sizeof(s));
+	tap_str(s, "\xd0\x94\xff", "fold: Cyrillic, and a stray byte kept");
+	tap_is(pxe_utf8_fold("abc", s, 3), -ENAMETOOLONG, "fold: no room");
 	memcpy(u, "s\0t\0\xe9\0", 6);
 	pxe_utf16_upper(u, 6);
 	tap_ok(memcmp(u, "S\0T\0\xc9\0", 6) == 0, "UTF-16 upper-casing");
