@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "libpxe/isofs.h"
+#include "libpxe/utf16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,9 +19,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct isofs_extent ext[ISOFS_MAX_EXTENTS];
 	struct isofs_stat st;
-	char name[ISOFS_NAME_MAX + 1];
+	char name[ISOFS_NAME_MAX + 1], folded[2 * ISOFS_NAME_MAX + 4];
 	size_t ioff, ilen;
-	ssize_t n;
+	ssize_t n, f;
 	unsigned next, cap, i;
 	uint8_t *copy;
 	int r;
@@ -33,6 +34,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)isofs_udf_time(copy + size - 12);
 	n = isofs_udf_name(copy, size < 256 ? size : 256, name, sizeof(name));
 	if (n > 0 && (size_t)n != strlen(name))
+		abort();
+	/* pxe-smbd sorts and finds image names by their folded form. */
+	if (n > 0 && ((f = pxe_utf8_fold(name, folded, sizeof(folded))) < 0 ||
+	    !pxe_utf8_caseeq(name, (size_t)n, folded, (size_t)f)))
 		abort();
 	for (cap = 1; cap <= ISOFS_MAX_EXTENTS; cap *= 16) {
 		r = isofs_udf_decode_fe(copy, size, 1000, &st, ext, cap, &next,
