@@ -462,10 +462,8 @@ setup(struct dhcpd *d)
 	    d->cfg.lease_file);
 	if (open_ifaces(d) < 0)
 		return 1;
-	d->dm.user = d->cfg.user;
-	d->dm.pidfile = d->cfg.pidfile;
-	d->dm.counters = log_counters;
-	d->dm.arg = d;
+	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
+	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	return 0;

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,20 +364,6 @@ open_listeners(struct smbd *d)
 	return 0;
 }
 
-static void
-raise_nofile(struct smbd *d)
-{
-	struct rlimit rl;
-	rlim_t need = (rlim_t)d->cfg.max_connections * 8 + 64;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return;
-	if (rl.rlim_cur < need) {
-		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 /* SIGUSR1, through libpxe's daemon. */
 static void
 log_counters(void *arg)
@@ -419,13 +404,12 @@ setup(struct smbd *d)
 	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
 	if (open_shares(d) < 0)
 		return 1;
-	raise_nofile(d);
+	pxe_daemon_raise_nofile((unsigned long long)d->cfg.max_connections *
+	    8 + 64);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
-	d->dm.user = d->cfg.user;
-	d->dm.pidfile = d->cfg.pidfile;
-	d->dm.counters = log_counters;
-	d->dm.arg = d;
+	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
+	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	return 0;

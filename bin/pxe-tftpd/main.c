@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "libpxe/daemon.h"
@@ -194,19 +193,13 @@ open_listeners(struct tftpd *d)
 static void
 raise_nofile(struct tftpd *d)
 {
-	struct rlimit rl;
-	rlim_t need = (rlim_t)d->cfg.max_transfers * 2 + 64;
+	unsigned long long need = (unsigned long long)d->cfg.max_transfers *
+	    2 + 64, have = pxe_daemon_raise_nofile(need);
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return;
-	if (rl.rlim_cur < need) {
-		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur < need) {
-		d->cfg.max_transfers = (unsigned)((rl.rlim_cur - 64) / 2);
+	if (have < need) {
+		d->cfg.max_transfers = (unsigned)((have - 64) / 2);
 		log_warn("open file limit %llu allows only %u transfers at once",
-		    (unsigned long long)rl.rlim_cur, d->cfg.max_transfers);
+		    have, d->cfg.max_transfers);
 	}
 }
 
@@ -243,10 +236,8 @@ setup(struct tftpd *d)
 	raise_nofile(d);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
-	d->dm.user = d->cfg.user;
-	d->dm.pidfile = d->cfg.pidfile;
-	d->dm.counters = log_counters;
-	d->dm.arg = d;
+	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
+	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	return 0;

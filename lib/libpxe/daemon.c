@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include "libpxe/daemon.h"
 #include "libpxe/log.h"
@@ -33,6 +34,22 @@ pxe_daemon_drop_privileges(const char *user)
 		return -1;
 	}
 	return 0;
+}
+
+unsigned long long
+pxe_daemon_raise_nofile(unsigned long long need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return need;	/* unknown: assume enough */
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 &&
+		    getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return need;
+	}
+	return rl.rlim_cur;
 }
 
 /* Write our pid, replacing what is there.  0 or -1 (logged). */

@@ -34,6 +34,12 @@ int pxe_daemon_start(struct pxe_loop *loop, struct pxe_daemon *dm);
  */
 void pxe_daemon_end(struct pxe_daemon *dm, bool clean);
 
+/*
+ * Raise the open file limit towards need (up to the hard limit), before
+ * privileges are dropped; the soft limit now in force.
+ */
+unsigned long long pxe_daemon_raise_nofile(unsigned long long need);
+
 /* Become user: supplementary groups, gid and uid.  0 or -1 (logged). */
 int pxe_daemon_drop_privileges(const char *user);
 
