@@ -102,21 +102,17 @@ expect_log() {
 	wait_log "$1" 5 || fail "$2: no log line matching /$1/"
 }
 
-# start_tftpd [OPTIONS]: start the server on 127.0.0.1 and a free high port
-# (in $PORT), serving $ROOT, logging to $LOG; waits until it listens.
-# ADDR=... NETNS=... override the address and run it in a namespace.
-start_tftpd() {
-	addr=${ADDR:-127.0.0.1}
+# start_on_free_port NAME LAUNCH [OPTIONS]: run the function LAUNCH (which
+# execs the server on port $PORT with OPTIONS) in the background, logging
+# to $LOG, until the server logs "listening on"; another port when the one
+# picked is taken.  The pid goes in $TFTPD_PID for cleanup and stop_tftpd.
+start_on_free_port() {
+	name=$1 launch=$2
+	shift 2
 	for attempt in 1 2 3 4 5 6 7 8; do
 		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
 		: > "$LOG"
-		if [ -n "${NETNS:-}" ]; then
-			ip netns exec "$NETNS" "$PXE_TFTPD" -r "$ROOT" -l "$addr" \
-			    -p "$PORT" "$@" 2>> "$LOG" &
-		else
-			"$PXE_TFTPD" -r "$ROOT" -l "$addr" -p "$PORT" "$@" \
-			    2>> "$LOG" &
-		fi
+		"$launch" "$@" 2>> "$LOG" &
 		TFTPD_PID=$!
 		i=0
 		while [ $i -lt 100 ]; do
@@ -130,7 +126,27 @@ start_tftpd() {
 		TFTPD_PID=
 		grep -q 'Address already in use' "$LOG" || break
 	done
-	fail "pxe-tftpd did not start"
+	fail "$name did not start"
+}
+
+launch_tftpd() {
+	if [ -n "${NETNS:-}" ]; then
+		exec ip netns exec "$NETNS" "$PXE_TFTPD" -r "$ROOT" \
+		    -l "${ADDR:-127.0.0.1}" -p "$PORT" "$@"
+	fi
+	exec "$PXE_TFTPD" -r "$ROOT" -l "${ADDR:-127.0.0.1}" -p "$PORT" "$@"
+}
+
+launch_smbd() {
+	exec "$PXE_SMBD" -s "install=${SMBD_SHARE:-$ROOT}" -l 127.0.0.1 \
+	    -p "$PORT" "$@"
+}
+
+# start_tftpd [OPTIONS]: start the server on 127.0.0.1 and a free high port
+# (in $PORT), serving $ROOT, logging to $LOG; waits until it listens.
+# ADDR=... NETNS=... override the address and run it in a namespace.
+start_tftpd() {
+	start_on_free_port pxe-tftpd launch_tftpd "$@"
 }
 
 # start_smbd [OPTIONS]: start pxe-smbd on 127.0.0.1 and a free high TCP
@@ -139,25 +155,7 @@ start_tftpd() {
 # $TFTPD_PID, so cleanup and stop_tftpd treat it like the other servers.
 start_smbd() {
 	[ -x "$PXE_SMBD" ] || { say "ERROR: $PXE_SMBD is not built"; exit 99; }
-	for attempt in 1 2 3 4 5 6 7 8; do
-		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
-		: > "$LOG"
-		"$PXE_SMBD" -s "install=${SMBD_SHARE:-$ROOT}" -l 127.0.0.1 \
-		    -p "$PORT" "$@" 2>> "$LOG" &
-		TFTPD_PID=$!
-		i=0
-		while [ $i -lt 100 ]; do
-			grep -q 'listening on' "$LOG" && return 0
-			kill -0 "$TFTPD_PID" 2>/dev/null || break
-			sleep 0.05
-			i=$((i + 1))
-		done
-		kill "$TFTPD_PID" 2>/dev/null
-		wait "$TFTPD_PID" 2>/dev/null
-		TFTPD_PID=
-		grep -q 'Address already in use' "$LOG" || break
-	done
-	fail "pxe-smbd did not start"
+	start_on_free_port pxe-smbd launch_smbd "$@"
 }
 
 # smb MODE USER%PASS COMMANDS [EXTRA smbclient options...]: smbclient on
