@@ -5,12 +5,21 @@
  * client and told as one story per client at the end, timed from that
  * client's first packet.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "libpxe/dhcp.h"
 #include "sniff.h"
+
+const char *
+sniff_ip(uint32_t a, char *buf)
+{
+	struct in_addr in = { a };
+
+	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
 
 static void
 escape(char *out, size_t cap, const char *s)

@@ -31,14 +31,6 @@ struct rule {
 	    size_t);
 };
 
-static const char *
-ip_s(uint32_t a, char *buf)
-{
-	struct in_addr in = { a };
-
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
 /* The transfers of one client. */
 #define FOR_XFERS(s, c, x) \
 	for (unsigned i_ = 0; i_ < (s)->nxfers; i_++) \
@@ -79,7 +71,7 @@ two_servers(const struct sniff *s, const struct client *c, char *d, size_t n)
 	for (i = 0; i < c->nservers; i++)
 		boot += c->server_gave_boot[i];
 	snprintf(d, n, "%u DHCP servers answered (%s and %s%s)%s%s",
-	    c->nservers, ip_s(c->servers[0], a), ip_s(c->servers[1], b),
+	    c->nservers, sniff_ip(c->servers[0], a), sniff_ip(c->servers[1], b),
 	    c->nservers > 2 ? ", ..." : "", c->proxy_offers ?
 	    "; one is a proxyDHCP server: normal" : boot < c->nservers ?
 	    "; only some give a boot file: the firmware may take the wrong "
@@ -97,7 +89,7 @@ tftp_refused(const struct sniff *s, const struct client *c, char *d,
 	FOR_XFERS(s, c, x)
 		if (x->state == X_UNREACH) {
 			snprintf(d, n, "RRQ \"%s\" to %s answered by ICMP port "
-			    "unreachable", x->file, ip_s(x->server_ip, a));
+			    "unreachable", x->file, sniff_ip(x->server_ip, a));
 			return true;
 		}
 	return false;
@@ -112,7 +104,7 @@ tftp_silent(const struct sniff *s, const struct client *c, char *d, size_t n)
 	FOR_XFERS(s, c, x)
 		if (x->state == X_OPEN && x->server_port == 0) {
 			snprintf(d, n, "RRQ \"%s\" to %s sent %llu time%s, never "
-			    "answered", x->file, ip_s(x->server_ip, a),
+			    "answered", x->file, sniff_ip(x->server_ip, a),
 			    (unsigned long long)x->requests,
 			    x->requests == 1 ? "" : "s");
 			return true;
@@ -234,7 +226,7 @@ smb_refused(const struct sniff *s, const struct client *c, char *d, size_t n)
 	if (!c->smb.last_refused)
 		return false;
 	snprintf(d, n, "TCP port 445 of %s refused the connection (RST)",
-	    ip_s(c->smb.server_ip, a));
+	    sniff_ip(c->smb.server_ip, a));
 	return true;
 }
 
@@ -247,7 +239,7 @@ smb_silent(const struct sniff *s, const struct client *c, char *d, size_t n)
 	if (!c->smb.syn_pending || c->smb.syn_retries == 0)
 		return false;
 	snprintf(d, n, "a connection to TCP port 445 of %s tried %u times, "
-	    "never answered", ip_s(c->smb.server_ip, a),
+	    "never answered", sniff_ip(c->smb.server_ip, a),
 	    c->smb.syn_retries + 1);
 	return true;
 }
@@ -261,7 +253,7 @@ smb1_only(const struct sniff *s, const struct client *c, char *d, size_t n)
 	if (!c->smb.smb1_server || c->smb.dialect != 0)
 		return false;
 	snprintf(d, n, "%s answered the NEGOTIATE in SMB1 only",
-	    ip_s(c->smb.server_ip, a));
+	    sniff_ip(c->smb.server_ip, a));
 	return true;
 }
 

@@ -24,14 +24,6 @@
 #define TCP_RST		0x04
 #define TCP_ACK		0x10
 
-static const char *
-ip_s(uint32_t a, char *buf)
-{
-	struct in_addr in = { a };
-
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
 static uint16_t
 le16(const uint8_t *p)
 {
@@ -169,8 +161,8 @@ server_msg(struct sniff *s, struct client *c, const struct frame *f,
 	if (len < 64 || smb2_parse_hdr(p, len, &h) < 0 ||
 	    !(h.flags & SMB2_FLAGS_SERVER_TO_REDIR))
 		return;
-	ip_s(f->src_ip, a);
-	ip_s(f->dst_ip, b);
+	sniff_ip(f->src_ip, a);
+	sniff_ip(f->dst_ip, b);
 	js[0] = '\0';
 	switch (h.command) {
 	case SMB2_NEGOTIATE:
@@ -264,8 +256,8 @@ smb_msg(struct sniff *s, struct client *c, const struct frame *f, double t,
 			c->smb.smb1_server = true;
 			out_event(s, c, t, "smb-negotiate", NULL, "SMB NEGOTIATE "
 			    "%s -> %s: answered in SMB1 (NT LM 0.12): the "
-			    "server has no SMB2", ip_s(f->src_ip, a),
-			    ip_s(f->dst_ip, b));
+			    "server has no SMB2", sniff_ip(f->src_ip, a),
+			    sniff_ip(f->dst_ip, b));
 		}
 		return;
 	}
@@ -315,7 +307,7 @@ smb_frame(struct sniff *s, struct client *c, const struct frame *f,
 		if (st->refused++ == 0)
 			out_event(s, c, t, "smb-refused", NULL, "SMB %s -> %s: "
 			    "connection to port 445 refused (RST)",
-			    ip_s(f->dst_ip, a), ip_s(f->src_ip, b));
+			    sniff_ip(f->dst_ip, a), sniff_ip(f->src_ip, b));
 	}
 	/* Whole transport messages at the start of the segment. */
 	while (left >= 4 + 4 && p[0] == 0) {

@@ -117,6 +117,9 @@ void smb_frame(struct sniff *s, struct client *c, const struct frame *f,
     double t);
 const char *smb_status_name(uint32_t st, char *buf, size_t cap);
 
+/* out.c: a network-order IPv4 address as text, in buf (16 bytes). */
+const char *sniff_ip(uint32_t a, char *buf);
+
 /* out.c: one event, in the mode chosen; c may be NULL. */
 void out_event(struct sniff *s, struct client *c, double t, const char *kind,
     const char *json_fields, const char *fmt, ...)

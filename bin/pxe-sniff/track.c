@@ -24,14 +24,6 @@
 #define PORT_TFTP	69
 #define PORT_SMB	445
 
-static const char *
-ip_s(uint32_t a, char *buf)
-{
-	struct in_addr in = { a };
-
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
 /* Printable copy of a string from the wire (control bytes as '?'). */
 static void
 clean(char *out, size_t cap, const char *s, size_t len)
@@ -193,10 +185,10 @@ dump_dhcp(struct sniff *s, const struct dhcp_msg *m)
 	fprintf(s->out, "            op %u htype %u hlen %u hops %u xid 0x%08x "
 	    "secs %u flags 0x%04x\n", m->op, m->htype, m->hlen, m->hops,
 	    m->xid, m->secs, m->flags);
-	fprintf(s->out, "            ciaddr %s", ip_s(m->ciaddr, a));
-	fprintf(s->out, " yiaddr %s", ip_s(m->yiaddr, a));
-	fprintf(s->out, " siaddr %s", ip_s(m->siaddr, a));
-	fprintf(s->out, " giaddr %s\n", ip_s(m->giaddr, a));
+	fprintf(s->out, "            ciaddr %s", sniff_ip(m->ciaddr, a));
+	fprintf(s->out, " yiaddr %s", sniff_ip(m->yiaddr, a));
+	fprintf(s->out, " siaddr %s", sniff_ip(m->siaddr, a));
+	fprintf(s->out, " giaddr %s\n", sniff_ip(m->giaddr, a));
 	if (m->sname && m->sname[0]) {
 		clean(text, sizeof(text), (const char *)m->sname,
 		    DHCP_SNAME_LEN);
@@ -278,13 +270,13 @@ client_request(struct sniff *s, struct client *c, const struct dhcp_msg *m,
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 		    " hostname %s", c->hostname);
 	if (dhcp_opt_ip(m, DHCP_OPT_SERVERID, &sid) == 0)
-		json_str(js, sizeof(js), "server_id", ip_s(sid, a));
+		json_str(js, sizeof(js), "server_id", sniff_ip(sid, a));
 	if (dhcp_opt_ip(m, DHCP_OPT_REQADDR, &req) == 0)
-		json_str(js, sizeof(js), "requested", ip_s(req, a));
+		json_str(js, sizeof(js), "requested", sniff_ip(req, a));
 	json_str(js, sizeof(js), "type", dhcp_msgtype_str(type));
 	json_num(js, sizeof(js), "xid", m->xid);
 	if (m->giaddr)
-		json_str(js, sizeof(js), "giaddr", ip_s(m->giaddr, a));
+		json_str(js, sizeof(js), "giaddr", sniff_ip(m->giaddr, a));
 
 	/* A machine asking again without PXEClient after TFTP: its OS. */
 	if (!pxe && (c->tftp_seen || c->acks > 0) && type != DHCPRELEASE) {
@@ -311,8 +303,8 @@ client_request(struct sniff *s, struct client *c, const struct dhcp_msg *m,
 	out_event(s, c, t, "dhcp", js, "%s%s %s xid 0x%08x%s%s%s%s%s",
 	    type == -1 ? "BOOTP" : dhcp_msgtype_str(type), port4011 ?
 	    " (port 4011)" : "", c->macs, m->xid, extra, req ? " requests " :
-	    "", req ? ip_s(req, a) : "", sid ? " server " : "",
-	    sid ? ip_s(sid, b) : "");
+	    "", req ? sniff_ip(req, a) : "", sid ? " server " : "",
+	    sid ? sniff_ip(sid, b) : "");
 	if (s->verbose)
 		dump_dhcp(s, m);
 }
@@ -352,24 +344,24 @@ server_reply(struct sniff *s, struct client *c, const struct dhcp_msg *m,
 		c->next_server = m->siaddr ? m->siaddr : sid;
 	}
 	json_str(js, sizeof(js), "type", dhcp_msgtype_str(type));
-	json_str(js, sizeof(js), "server", ip_s(sid, a));
-	json_str(js, sizeof(js), "yiaddr", ip_s(m->yiaddr, a));
-	json_str(js, sizeof(js), "siaddr", ip_s(m->siaddr, a));
+	json_str(js, sizeof(js), "server", sniff_ip(sid, a));
+	json_str(js, sizeof(js), "yiaddr", sniff_ip(m->yiaddr, a));
+	json_str(js, sizeof(js), "siaddr", sniff_ip(m->siaddr, a));
 	json_str(js, sizeof(js), "file", file);
 	if (tftp[0])
 		json_str(js, sizeof(js), "tftp_server", tftp);
 	if (proxy)
 		snprintf(what, sizeof(what), "proxyDHCP, no address");
 	else
-		snprintf(what, sizeof(what), "%s", ip_s(m->yiaddr, a));
+		snprintf(what, sizeof(what), "%s", sniff_ip(m->yiaddr, a));
 	if (type == DHCPNAK)
-		out_event(s, c, t, "dhcp", js, "DHCPNAK %s -> %s", ip_s(sid, a),
+		out_event(s, c, t, "dhcp", js, "DHCPNAK %s -> %s", sniff_ip(sid, a),
 		    c->macs);
 	else
 		out_event(s, c, t, "dhcp", js, "%s %s -> %s %s%s%s%s%s%s",
 		    type == -1 ? "BOOTREPLY" : dhcp_msgtype_str(type),
-		    ip_s(sid, b), c->macs, what, file[0] ? " next-server " :
-		    "", file[0] ? ip_s(m->siaddr ? m->siaddr : sid, a) : "",
+		    sniff_ip(sid, b), c->macs, what, file[0] ? " next-server " :
+		    "", file[0] ? sniff_ip(m->siaddr ? m->siaddr : sid, a) : "",
 		    file[0] ? " file \"" : ", no boot file", file,
 		    file[0] ? "\"" : "");
 	if (s->verbose)
@@ -440,8 +432,8 @@ xfer_report(struct sniff *s, struct xfer *x)
 	if (x->reported)
 		return;
 	x->reported = true;
-	ip_s(x->client_ip, cip);
-	ip_s(x->server_ip, sip);
+	sniff_ip(x->client_ip, cip);
+	sniff_ip(x->server_ip, sip);
 	json_str(js, sizeof(js), "file", x->file);
 	json_str(js, sizeof(js), "client_ip", cip);
 	json_str(js, sizeof(js), "server_ip", sip);
@@ -524,7 +516,7 @@ on_tftp_request(struct sniff *s, const struct frame *f, double t)
 	if (tftp_parse_request(f->payload, f->payload_len, &req) < 0) {
 		s->malformed++;
 		out_event(s, NULL, t, "malformed", NULL, "malformed TFTP "
-		    "request from %s", ip_s(f->src_ip, cip));
+		    "request from %s", sniff_ip(f->src_ip, cip));
 		return;
 	}
 	clean(file, sizeof(file), req.filename, req.filename_len);
@@ -568,8 +560,8 @@ on_tftp_request(struct sniff *s, const struct frame *f, double t)
 	json_str(js, sizeof(js), "op", x->write ? "WRQ" : "RRQ");
 	json_str(js, sizeof(js), "file", file);
 	json_str(js, sizeof(js), "mode", req.mode_str);
-	json_str(js, sizeof(js), "client_ip", ip_s(f->src_ip, cip));
-	json_str(js, sizeof(js), "server_ip", ip_s(f->dst_ip, sip));
+	json_str(js, sizeof(js), "client_ip", sniff_ip(f->src_ip, cip));
+	json_str(js, sizeof(js), "server_ip", sniff_ip(f->dst_ip, sip));
 	json_str(js, sizeof(js), "options", opts[0] ? opts + 1 : "");
 	if (s->verbose || s->mode != OUT_TEXT ||
 	    pxelinux_classify(file, NULL) == PXELINUX_NOT_CONFIG)
@@ -705,7 +697,7 @@ on_icmp(struct sniff *s, const struct frame *f, double t)
 	if (f->orig_dst_port == PORT_BOOTPS || f->orig_dst_port == PORT_PXE ||
 	    f->orig_dst_port == PORT_TFTP)
 		out_event(s, NULL, t, "icmp", NULL, "ICMP %s -> %s: UDP port %u "
-		    "unreachable", ip_s(f->src_ip, a), ip_s(f->dst_ip, b),
+		    "unreachable", sniff_ip(f->src_ip, a), sniff_ip(f->dst_ip, b),
 		    f->orig_dst_port);
 }
 
