@@ -13,22 +13,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "libpxe/buf.h"
 #include "libpxe/ntlmssp.h"
 #include "libpxe/smb2.h"
 #include "libpxe/spnego.h"
 #include "libpxe/utf16.h"
 #include "sniff.h"
 
-#define PORT_SMB	445
 #define TCP_SYN		0x02
 #define TCP_RST		0x04
 #define TCP_ACK		0x10
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 /* NT status names the rules and events use; else the number. */
 const char *
@@ -154,22 +148,26 @@ server_msg(struct sniff *s, struct client *c, const struct frame *f,
 	struct smb_state *st = &c->smb;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], js[512], sb[32];
 	struct smb2_hdr h;
-	const uint8_t *body = p + 64;
-	size_t blen = len - 64;
-	uint16_t flags;
+	struct pxe_buf body;
+	uint16_t size, mode, flags;
 
 	if (len < 64 || smb2_parse_hdr(p, len, &h) < 0 ||
 	    !(h.flags & SMB2_FLAGS_SERVER_TO_REDIR))
 		return;
+	pxe_buf_init_ro(&body, p + 64, len - 64);
+	size = pxe_buf_get_le16(&body);
 	sniff_ip(f->src_ip, a);
 	sniff_ip(f->dst_ip, b);
 	js[0] = '\0';
 	switch (h.command) {
 	case SMB2_NEGOTIATE:
-		if (h.status != 0 || blen < 8 || le16(body) != 65)
+		mode = pxe_buf_get_le16(&body);
+		st->dialect = pxe_buf_get_le16(&body);
+		if (h.status != 0 || size != 65 || !pxe_buf_ok(&body)) {
+			st->dialect = 0;
 			return;
-		st->dialect = le16(body + 4);
-		st->signing_required = (le16(body + 2) &
+		}
+		st->signing_required = (mode &
 		    SMB2_NEGOTIATE_SIGNING_REQUIRED) != 0;
 		json_str(js, sizeof(js), "dialect", dialect_name(st->dialect));
 		json_str(js, sizeof(js), "signing", st->signing_required ?
@@ -192,7 +190,9 @@ server_msg(struct sniff *s, struct client *c, const struct frame *f,
 			    smb_status_name(h.status, sb, sizeof(sb)));
 			return;
 		}
-		flags = blen >= 4 ? le16(body + 2) : 0;
+		flags = pxe_buf_get_le16(&body);
+		if (!pxe_buf_ok(&body))
+			flags = 0;
 		if (flags & SMB2_SESSION_FLAG_IS_NULL)
 			st->anonymous_sessions++;
 		else if (flags & SMB2_SESSION_FLAG_IS_GUEST)
@@ -244,8 +244,8 @@ smb_msg(struct sniff *s, struct client *c, const struct frame *f, double t,
     bool from_client, const uint8_t *p, size_t len)
 {
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	struct smb2_hdr h;
 	size_t off = 0, n;
-	uint32_t next;
 
 	if (len >= 4 && p[0] == 0xff && memcmp(p + 1, "SMB", 3) == 0) {
 		/* SMB1: a NEGOTIATE from the client is normal (pxe-smbd
@@ -262,27 +262,22 @@ smb_msg(struct sniff *s, struct client *c, const struct frame *f, double t,
 		return;
 	}
 	/* SMB2, possibly compounded: each message NextCommand apart. */
-	while (off + 64 <= len && memcmp(p + off, "\xfeSMB", 4) == 0) {
-		n = len - off;
-		next = (uint32_t)(p[off + 20] | p[off + 21] << 8 |
-		    p[off + 22] << 16 | (uint32_t)p[off + 23] << 24);
-		if (next != 0 && next < n)
-			n = next;
+	while (off < len && smb2_parse_hdr(p + off, len - off, &h) == 0) {
+		n = h.next != 0 && h.next < len - off ? h.next : len - off;
 		if (from_client)
 			client_msg(s, c, p + off, n);
 		else
 			server_msg(s, c, f, t, p + off, n);
-		if (next == 0 || next < 64 || next >= len - off)
+		if (h.next < 64 || h.next >= len - off)
 			break;
-		off += next;
+		off += h.next;
 	}
 }
 
 void
 smb_frame(struct sniff *s, struct client *c, const struct frame *f,
-    double t)
+    double t, bool from_client)
 {
-	bool from_client = f->dst_port == PORT_SMB;
 	struct smb_state *st = &c->smb;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	const uint8_t *p = f->payload;

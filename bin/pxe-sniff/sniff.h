@@ -16,6 +16,7 @@
 #define SNIFF_MAX_XFERS		4096
 #define SNIFF_MAX_SERVERS	8
 #define SNIFF_MAX_EVENTS	256	/* kept per client for --timeline */
+#define SNIFF_PORT_SMB		445
 
 enum out_mode { OUT_TEXT, OUT_JSON, OUT_TIMELINE };
 
@@ -114,7 +115,7 @@ void sniff_free(struct sniff *s);
 
 /* smb.c: a TCP segment to or from port 445 of client c. */
 void smb_frame(struct sniff *s, struct client *c, const struct frame *f,
-    double t);
+    double t, bool from_client);
 const char *smb_status_name(uint32_t st, char *buf, size_t cap);
 
 /* out.c: a network-order IPv4 address as text, in buf (16 bytes). */

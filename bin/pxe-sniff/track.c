@@ -22,7 +22,6 @@
 #define PORT_BOOTPC	68
 #define PORT_PXE	4011
 #define PORT_TFTP	69
-#define PORT_SMB	445
 
 /* Printable copy of a string from the wire (control bytes as '?'). */
 static void
@@ -705,7 +704,7 @@ on_icmp(struct sniff *s, const struct frame *f, double t)
 static void
 on_smb(struct sniff *s, const struct frame *f, double t)
 {
-	bool from_client = f->dst_port == PORT_SMB;
+	bool from_client = f->dst_port == SNIFF_PORT_SMB;
 	uint32_t ip = from_client ? f->src_ip : f->dst_ip;
 	struct client *c = NULL;
 
@@ -718,7 +717,7 @@ on_smb(struct sniff *s, const struct frame *f, double t)
 		return;
 	if (c->ip == 0)
 		c->ip = ip;
-	smb_frame(s, c, f, t);
+	smb_frame(s, c, f, t, from_client);
 }
 
 void
@@ -752,7 +751,7 @@ sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
 		on_icmp(s, &f, t);
 		break;
 	case FRAME_TCP:
-		if (f.src_port == PORT_SMB || f.dst_port == PORT_SMB)
+		if (f.src_port == SNIFF_PORT_SMB || f.dst_port == SNIFF_PORT_SMB)
 			on_smb(s, &f, t);
 		break;
 	default:
