@@ -38,7 +38,13 @@ trap 'exit 1' INT TERM HUP
 
 say() { printf '%s\n' "$*"; }
 
+# Under PXEKIT_STRICT=1 (CI, after scripts/deps as root) a skip is a
+# failure: it means the package list lacks something a test needs.
 skip() {
+	if [ "${PXEKIT_STRICT:-}" = 1 ]; then
+		say "FAIL: would skip (PXEKIT_STRICT=1): $*"
+		exit 1
+	fi
 	say "SKIP: $*"
 	exit 77
 }
@@ -56,7 +62,7 @@ fail() {
 need() {
 	for tool in "$@"; do
 		command -v "$tool" >/dev/null 2>&1 ||
-		    skip "$tool is not installed (Debian: see scripts/deps)"
+		    skip "$tool is not installed (Debian: scripts/deps installs it; the list is scripts/packages)"
 	done
 }
 

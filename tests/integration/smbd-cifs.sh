@@ -6,28 +6,17 @@
 # vers=2.1, 3.0 and 3.1.1, each with "sign", a different user name and the
 # shared password, lists it and hashes a file read through the mount; the
 # hashes must match.  The same tree is also served from a UDF image (the
-# share "iso") and mounted with vers=3.1.1.  The kernel package is unpacked into the lab cache
-# scripts/pxe-lab uses (build/lab), never installed.
+# share "iso") and mounted with vers=3.1.1.  The kernel is Debian's
+# linux-image-amd64 (scripts/packages), as scripts/pxe-lab's.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-need qemu-system-x86_64 busybox cpio modprobe depmod apt-get dpkg-deb sha256sum \
-    genisoimage
+need qemu-system-x86_64 busybox cpio modprobe depmod sha256sum genisoimage
 
-cache=${LAB_CACHE:-$top_builddir/lab}
-mkdir -p "$cache"
-kv=$(apt-cache depends linux-image-amd64 2>/dev/null |
-    sed -n 's/.*Depends: linux-image-\(.*\)/\1/p' | head -n 1)
-[ -n "$kv" ] || skip "apt knows no linux-image-amd64"
-if [ ! -f "$cache/k-$kv/boot/vmlinuz-$kv" ]; then
-	(cd "$cache" && apt-get download -q -o APT::Sandbox::User=root \
-	    "linux-image-$kv" > /dev/null 2>&1) ||
-	    skip "cannot download linux-image-$kv"
-	rm -rf "$cache/k-$kv"
-	dpkg-deb -x "$cache"/linux-image-"$kv"_*.deb "$cache/k-$kv"
-	depmod -b "$cache/k-$kv" "$kv"
-fi
-K=$cache/k-$kv
+top=$top_srcdir
+. "$top_srcdir/scripts/lab/lib.sh"
+lab_kernel 2> "$T/kernel.out" || skip "$(cat "$T/kernel.out")"
+lab_busybox_ok 2> "$T/kernel.out" || skip "$(cat "$T/kernel.out")"
 
 # The share: a 3 MiB file (several 1 MiB reads), a directory.
 mkfile hello.bin 3145731
@@ -37,26 +26,10 @@ genisoimage -quiet -input-charset utf-8 -udf -J -iso-level 3 \
     -o "$T/share.iso" "$ROOT" 2> "$T/mkiso.out" ||
     fail "genisoimage: $(cat "$T/mkiso.out")"
 
-# The initramfs: busybox, e1000, cifs and its crypto.
-R=$T/initrd
-mkdir -p "$R/bin" "$R/proc" "$R/sys" "$R/dev" "$R/mnt" "$R/lib/modules/$kv"
-cp "$(command -v busybox)" "$R/bin/"
-ln -s bin "$R/sbin"
-for a in $(busybox --list); do
-	[ "$a" = busybox ] || ln -sf busybox "$R/bin/$a"
-done
-for m in e1000 cifs gcm ccm cmac sha256_generic sha512_generic ecb \
-    nls_utf8 ctr ghash_generic md4 md5 hmac aes_generic arc4 des_generic; do
-	modprobe -d "$K" -S "$kv" --show-depends "$m" 2>/dev/null |
-	    awk '/^insmod/ { print $2 }'
-done | sort -u | while read -r f; do
-	mkdir -p "$(dirname "$R/${f#"$K"/}")"
-	cp "$f" "$R/${f#"$K"/}"
-done
-cp "$K/lib/modules/$kv/modules.order" "$K/lib/modules/$kv/modules.builtin" \
-    "$K/lib/modules/$kv/modules.builtin.modinfo" "$R/lib/modules/$kv/"
-depmod -b "$R" "$kv" 2> /dev/null
-cat > "$R/init" <<'EOF'
+# The initramfs: busybox, e1000, cifs and its crypto (scripts/lab/lib.sh
+# caches it by what it is made of).
+R=$T/init
+cat > "$R" <<'EOF'
 #!/bin/sh
 mount -t proc p /proc; mount -t sysfs s /sys; mount -t devtmpfs d /dev
 for m in e1000 cifs gcm ccm cmac sha256_generic sha512_generic ecb nls_utf8 \
@@ -92,8 +65,9 @@ fi
 echo "CIFS-""DONE"
 poweroff -f
 EOF
-chmod +x "$R/init"
-(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$T/initrd.gz"
+initrd=$(lab_initramfs "${LAB_CACHE:-$top_builddir/lab}" "$R" e1000 cifs gcm \
+    ccm cmac sha256_generic sha512_generic ecb nls_utf8 ctr ghash_generic md4 \
+    md5 hmac aes_generic arc4 des_generic) || fail "cannot build the initramfs"
 
 # The network: a namespace with a tap device; pxe-smbd on port 445.
 NS=pxekit-cifs-$$
@@ -113,8 +87,8 @@ wait_log 'listening on' 5 || fail "pxe-smbd did not start"
 serial=$T/serial.log
 : > "$serial"
 ip netns exec "$NS" qemu-system-x86_64 -accel tcg -m 512 -nodefaults \
-    -display none -no-reboot -kernel "$K/boot/vmlinuz-$kv" \
-    -initrd "$T/initrd.gz" -append "console=ttyS0 panic=-1 quiet" \
+    -display none -no-reboot -kernel "$lab_vmlinuz" \
+    -initrd "$initrd" -append "console=ttyS0 panic=-1 quiet" \
     -serial "file:$serial" -monitor none \
     -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
     -device e1000,netdev=n0,mac=52:54:00:78:00:02 > "$T/qemu.log" 2>&1 &

@@ -1,0 +1,96 @@
+# scripts/lab/lib.sh: the kernel and initramfs of the lab's virtual machines
+# (sourced by scripts/pxe-lab and the QEMU tests; POSIX sh).
+#
+# The kernel is Debian's linux-image-amd64, installed by scripts/deps from
+# scripts/packages (never booted on this machine).  An initramfs holds a
+# statically linked busybox, the modules asked for and their
+# dependencies, an /init and a udhcpc script; it is cached under a name
+# made from the hash of everything it is made of (the busybox binary, the
+# kernel, the init script, the module list and this file), so a change to
+# any of them builds a new one and nothing stale is ever booted.
+
+# lab_kernel: set lab_kv (the kernel version) and lab_vmlinuz, or say what
+# is missing on stderr and return 1.
+lab_kernel() {
+	lab_kv=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+	    sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
+	if [ -z "$lab_kv" ]; then
+		echo "lab: Debian's linux-image-amd64 is not installed (run scripts/deps)" >&2
+		return 1
+	fi
+	lab_vmlinuz=/boot/vmlinuz-$lab_kv
+	if [ ! -r "$lab_vmlinuz" ] || [ ! -d "/lib/modules/$lab_kv" ]; then
+		echo "lab: $lab_vmlinuz or /lib/modules/$lab_kv is missing (reinstall linux-image-$lab_kv)" >&2
+		return 1
+	fi
+}
+
+# lab_busybox_ok: a statically linked /bin/busybox (busybox-static), or
+# one line saying why not.  A dynamically linked one cannot run as the
+# initramfs's /init: the kernel panics with "No working init found".
+# $LAB_BUSYBOX names another binary (the tests use it).
+lab_busybox_ok() {
+	_bb=${LAB_BUSYBOX:-/bin/busybox}
+	if [ ! -x "$_bb" ]; then
+		echo "lab: $_bb is missing (run scripts/deps: it installs busybox-static)" >&2
+		return 1
+	fi
+	if ldd "$_bb" > /dev/null 2>&1; then
+		echo "lab: $_bb is dynamically linked and cannot be the VM's /init: apt-get install busybox-static (it replaces busybox)" >&2
+		return 1
+	fi
+}
+
+# lab_initramfs CACHE INIT [MODULE...]: print the path of an initramfs
+# with INIT as /init and MODULE... (with what they depend on) under
+# /lib/modules; build it into CACHE when no initramfs of these inputs is
+# there yet.  Needs lab_kernel first.  Safe when two run at once.
+lab_initramfs() {
+	_c=$1 _init=$2
+	shift 2
+	lab_busybox_ok || return 1
+	_key=$( { sha256sum "$_bb" "$lab_vmlinuz" "$_init" \
+	    "${top:?}/scripts/lab/lib.sh" | cut -d' ' -f1
+	    echo "$lab_kv $*"; } | sha256sum | cut -c1-16)
+	_out=$_c/initrd-$_key.gz
+	if [ -f "$_out" ]; then
+		touch "$_out"
+		echo "$_out"
+		return 0
+	fi
+	mkdir -p "$_c"
+	_r=$(mktemp -d "$_c/initrd.XXXXXX") || return 1
+	mkdir -p "$_r/bin" "$_r/proc" "$_r/sys" "$_r/dev" "$_r/etc" "$_r/mnt" \
+	    "$_r/tmp" "$_r/lib/modules/$lab_kv"
+	cp "$_bb" "$_r/bin/busybox"
+	ln -s bin "$_r/sbin"
+	for _a in $("$_bb" --list); do
+		# busybox names itself too: a link to itself would loop /init.
+		[ "$_a" = busybox ] || ln -sf busybox "$_r/bin/$_a"
+	done
+	for _m in "$@"; do
+		modprobe -S "$lab_kv" --show-depends "$_m" 2>/dev/null |
+		    awk '/^insmod/ { print $2 }'
+	done | sort -u | while read -r _f; do
+		mkdir -p "$(dirname "$_r$_f")"
+		cp "$_f" "$_r$_f"
+	done
+	_m=/lib/modules/$lab_kv
+	cp "$_m/modules.order" "$_m/modules.builtin" \
+	    "$_m/modules.builtin.modinfo" "$_r/lib/modules/$lab_kv/"
+	depmod -b "$_r" "$lab_kv" 2> /dev/null
+	cat > "$_r/etc/udhcpc.sh" <<'EOS'
+#!/bin/sh
+[ "$1" = bound ] && { ip addr add "$ip/$mask" dev "$interface"; echo "$ip" > /tmp/lease; }
+exit 0
+EOS
+	cp "$_init" "$_r/init"
+	chmod +x "$_r/init" "$_r/etc/udhcpc.sh"
+	(cd "$_r" && find . | cpio -o -H newc --quiet | gzip -6) > "$_r.gz" &&
+	    mv -f "$_r.gz" "$_out"
+	_st=$?
+	rm -rf "$_r" "$_r.gz"
+	# Initramfs images nobody has used for a week are stale inputs.
+	find "$_c" -maxdepth 1 -name 'initrd-*.gz' -mtime +7 -delete 2>/dev/null
+	[ "$_st" = 0 ] && echo "$_out"
+}
