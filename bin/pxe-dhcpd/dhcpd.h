@@ -73,6 +73,7 @@ struct dhcpd_config {
 	struct dhcpd_opt opts[DHCPD_MAX_OPTS];	/* --router, --dns, --option */
 	unsigned nopts;
 	bool proxy;
+	bool probe;			/* --probe: look for another server, exit */
 	const char *lease_file;
 	const char *user;
 	const char *pidfile;
@@ -132,5 +133,8 @@ struct dhcpd {
 void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
 void dhcpd_log_counters(struct dhcpd *d);
+/* --probe on ifname: 0 no DHCP server answered, 1 one did (printed on
+ * stdout) or the probe failed (said on stderr).  probe.c. */
+int dhcpd_probe(const char *ifname);
 
 #endif

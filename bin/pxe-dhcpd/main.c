@@ -28,7 +28,7 @@ enum {
 	O_IFACE = PXE_OPT_USER, O_RANGE, O_LEASETIME, O_ROUTER, O_DNS,
 	O_DOMAIN, O_OPTION, O_HOST, O_BOOT, O_HTTPBOOT, O_IPXEBOOT, O_NEXT,
 	O_PXECONF, O_PXEPREFIX, O_PROXY, O_LEASEFILE, O_USER, O_FOREGROUND,
-	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_PROBE,
 };
 
 static const struct pxe_opt options[] = {
@@ -54,6 +54,7 @@ static const struct pxe_opt options[] = {
 	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "also log requests other than DISCOVER" },
 	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ "probe", 0, NULL, O_PROBE, "look for another DHCP server on --interface and exit: 1 and its address if one answers, 0 if none (answers nothing)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -297,6 +298,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_LOG: c->log = arg; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
+	case O_PROBE: c->probe = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -517,6 +519,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "pxe-dhcpd: --interface is required: a DHCP "
 		    "server must know which link it serves\n");
 		return 2;
+	}
+	if (d.cfg.probe) {
+		if (d.cfg.niface != 1) {
+			fprintf(stderr, "pxe-dhcpd: --probe looks on one "
+			    "--interface at a time\n");
+			return 2;
+		}
+		return dhcpd_probe(d.cfg.iface[0]);
 	}
 	if (!d.cfg.proxy && d.cfg.nranges == 0 && d.cfg.nhosts == 0) {
 		fprintf(stderr, "pxe-dhcpd: give --range or --host (or --proxy "
