@@ -94,3 +94,46 @@ EOS
 	find "$_c" -maxdepth 1 -name 'initrd-*.gz' -mtime +7 -delete 2>/dev/null
 	[ "$_st" = 0 ] && echo "$_out"
 }
+
+# lab_standin CACHE INITRD SIZE_MB: print the path of a WinPE stand-in: a
+# BIOS-bootable ISO (Debian's isolinux, the lab's kernel and INITRD, whose
+# /init does what WinPE and mkwinpe's start script do) padded with random
+# data to SIZE_MB MiB, so that loading it is as slow as loading a real
+# winpe.iso.  Cached in CACHE by its inputs, like lab_initramfs.
+lab_standin() {
+	_c=$1 _initrd=$2 _mb=$3
+	_key=$( { sha256sum "$_initrd" "$lab_vmlinuz" \
+	    /usr/lib/ISOLINUX/isolinux.bin \
+	    /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+	    "${top:?}/scripts/lab/lib.sh" | cut -d' ' -f1
+	    echo "$_mb"; } | sha256sum | cut -c1-16)
+	_out=$_c/standin-$_key.iso
+	if [ -f "$_out" ]; then
+		touch "$_out"
+		echo "$_out"
+		return 0
+	fi
+	mkdir -p "$_c"
+	_d=$(mktemp -d "$_c/standin.XXXXXX") || return 1
+	mkdir -p "$_d/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin \
+	    /usr/lib/syslinux/modules/bios/ldlinux.c32 "$_d/isolinux/"
+	cp "$lab_vmlinuz" "$_d/vmlinuz"
+	cp "$_initrd" "$_d/initrd.gz"
+	printf '%s\n' 'SERIAL 0 115200' 'DEFAULT winpe' 'LABEL winpe' \
+	    ' KERNEL /vmlinuz' ' INITRD /initrd.gz' \
+	    ' APPEND console=ttyS0 panic=-1 quiet' > "$_d/isolinux/isolinux.cfg"
+	_used=$(du -k -c "$_d" | tail -n 1 | cut -f1)
+	_pad=$(( _mb * 1024 - _used - 1024 ))
+	[ "$_pad" -gt 0 ] || _pad=1
+	head -c "$((_pad * 1024))" /dev/urandom > "$_d/sources.pad"
+	xorriso -as mkisofs -quiet -o "$_d.iso" -J -R -V PXEKIT_WINPE_STANDIN \
+	    -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
+	    -boot-load-size 4 -boot-info-table "$_d" 2> "$_d.err" &&
+	    mv -f "$_d.iso" "$_out"
+	_st=$?
+	[ "$_st" = 0 ] || cat "$_d.err" >&2
+	rm -rf "$_d" "$_d.iso" "$_d.err"
+	find "$_c" -maxdepth 1 -name 'standin-*.iso' -mtime +7 -delete 2>/dev/null
+	[ "$_st" = 0 ] && echo "$_out"
+}

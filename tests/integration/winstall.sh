@@ -1,0 +1,182 @@
+#!/bin/sh
+# pxe-winstall: its refusals, each before anything starts and each one line
+# naming the fix; --dry-run's commands and the lease range it derives; -C
+# files; and a served run in a network namespace that SIGTERM stops whole
+# (exit 0, no server left, the address it added taken back).  The boot
+# itself, through memdisk and the WinPE stand-in, is scripts/pxe-lab's
+# (tests/integration/pxe-lab.sh).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+
+need_root
+need dnsmasq genisoimage xorriso ss setpriv
+W=$top_srcdir/scripts/pxe-winstall
+export PXE_DHCPD PXE_TFTPD PXE_SMBD PXE_SNIFF MKPXEMENU MKWINPE
+: "${PXE_DHCPD:=$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}"
+: "${PXE_SNIFF:=$top_builddir/bin/pxe-sniff/pxe-sniff}"
+: "${MKPXEMENU:=$top_builddir/bin/mkpxemenu/mkpxemenu}"
+: "${MKWINPE:=$top_builddir/bin/mkwinpe/mkwinpe}"
+export WINPE_MK="$top_srcdir/scripts/winpe.mk"
+[ -f /usr/lib/PXELINUX/pxelinux.0 ] || skip "pxelinux is not installed"
+
+S=pxekit-ws-$$
+C=pxekit-wc-$$
+SRV= WPID=
+CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null; [ -n "$WPID" ] && kill $WPID 2>/dev/null; sleep 0.3; ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null'
+ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
+ip link add ws$$ netns "$S" type veth peer name wc$$ netns "$C" ||
+    fail "cannot create a veth pair"
+ip -n "$S" link set lo up
+ip -n "$S" link set ws$$ up
+ip -n "$C" link set wc$$ up
+IF=ws$$
+
+# A bootable stand-in (El Torito, isolinux) and an unbootable ISO.
+mkdir -p "$T/iso/isolinux" "$T/plain"
+cp /usr/lib/ISOLINUX/isolinux.bin "$T/iso/isolinux/"
+echo 'DEFAULT local' > "$T/iso/isolinux/isolinux.cfg"
+xorriso -as mkisofs -quiet -o "$T/winpe.iso" -b isolinux/isolinux.bin \
+    -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+    "$T/iso" 2> "$T/x.err" || fail "xorriso: $(cat "$T/x.err")"
+echo hello > "$T/plain/setup.exe"
+genisoimage -quiet -o "$T/plain.iso" "$T/plain" 2>/dev/null || fail "genisoimage"
+mkdir -p "$ROOT/share"
+echo setup > "$ROOT/share/setup.exe"
+printf 'pw-for-the-test\n' > "$T/pw"
+
+# ws ARGS...: pxe-winstall in the server namespace; its output in $T/out,
+# its status in $st.
+ws() {
+	st=0
+	ip netns exec "$S" timeout 60 sh "$W" "$@" > "$T/out" 2>&1 || st=$?
+}
+# refused STATUS REGEX WHAT ARGS...: one line, that status, that text,
+# and nothing started.
+refused() {
+	want=$1 re=$2 what=$3
+	shift 3
+	ws "$@"
+	[ "$st" = "$want" ] || fail "$what: exit $st, want $want: $(cat "$T/out")"
+	grep -Eq "$re" "$T/out" || fail "$what: no /$re/ in: $(cat "$T/out")"
+	[ "$(grep -c . "$T/out")" -le 2 ] || fail "$what: more than one line: $(cat "$T/out")"
+	for p in pxe-dhcpd pxe-tftpd pxe-smbd pxe-sniff; do
+		for q in $(pgrep -x $p); do
+			[ "$(ip netns identify "$q" 2>/dev/null)" = "$S" ] && fail "$what: $p was started"
+		done
+	done
+	return 0
+}
+
+# Usage errors (2).
+refused 2 'interface is required' "no --interface" --winpe "$T/winpe.iso" --share "$ROOT/share"
+refused 2 'give the Windows ISO' "no ISO" -i "$IF"
+refused 2 "unknown option '--nosuch'" "an unknown option" --nosuch
+refused 2 "'--address' needs a value|option '--address' needs a value" "--address without a value" -i "$IF" --address
+refused 2 "is not ADDR/LEN" "a bad --address" -i "$IF" --address 10.1.2.300/24 --winpe "$T/winpe.iso" --share "$ROOT/share"
+
+# Refusals (1), each naming the fix.
+st=0
+setpriv --reuid=nobody --regid=nogroup --clear-groups sh "$W" -i lo \
+    --winpe "$T/winpe.iso" --share "$ROOT/share" > "$T/out" 2>&1 || st=$?
+[ "$st" = 1 ] && grep -q 'needs root.*sudo' "$T/out" ||
+    fail "not root: exit $st: $(cat "$T/out")"
+refused 1 "no such interface 'nosuch0' \(ip -br link" "no such interface" \
+    -i nosuch0 --winpe "$T/winpe.iso" --share "$ROOT/share"
+refused 1 "$IF has no IPv4 address: give it one with --address 192\.168\.42\.1/24" \
+    "no IPv4 address" -i "$IF" --winpe "$T/winpe.iso" --share "$ROOT/share"
+refused 1 "has no El Torito boot record" "an unbootable --winpe" \
+    -i "$IF" --address 10.72.0.1/24 --winpe "$T/plain.iso" --share "$ROOT/share"
+ip -n "$S" -4 -o addr show dev "$IF" | grep -q . &&
+    fail "a refused run left its --address on $IF"
+ip -n "$S" addr add 10.72.0.1/24 dev "$IF"
+ip -n "$C" addr add 10.72.0.2/24 dev wc$$
+printf 'bad"quote\n' > "$T/badpw"
+refused 1 'double quote' "a password cmd.exe cannot pass" -i "$IF" \
+    --winpe "$T/winpe.iso" --share "$ROOT/share" --password-file "$T/badpw"
+
+# A port held by another server: named, with the usual fix.
+ip netns exec "$S" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+    --port=0 --enable-tftp --tftp-root=/tmp --pid-file= --user=root \
+    --interface="$IF" --bind-interfaces 2> "$T/dnsmasq.err" &
+SRV=$!
+sleep 0.5
+kill -0 "$SRV" 2>/dev/null || fail "dnsmasq did not start: $(cat "$T/dnsmasq.err")"
+refused 1 'UDP port 69 \(TFTP\) is in use by dnsmasq \(pid [0-9]+\): stop it first' \
+    "TFTP port held" -i "$IF" --winpe "$T/winpe.iso" --share "$ROOT/share"
+kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+
+# Another DHCP server on the link (a router on the other end): use --proxy.
+ip netns exec "$C" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+    --port=0 --interface=wc$$ --bind-interfaces --pid-file= \
+    --dhcp-range=10.72.0.50,10.72.0.60,1h \
+    --dhcp-leasefile="$T/router.leases" 2> "$T/dnsmasq.err" &
+SRV=$!
+sleep 0.5
+refused 1 'another DHCP server answers on .*10\.72\.0\.2 offered .*--proxy' \
+    "a DHCP server on the link" -i "$IF" --winpe "$T/winpe.iso" --share "$ROOT/share"
+kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+
+# --dry-run: the commands, with the derived range, and nothing run.
+ws -i "$IF" --dry-run --winpe "$T/winpe.iso" --share "$ROOT/share" -U admin
+[ "$st" = 0 ] || fail "--dry-run: exit $st: $(cat "$T/out")"
+grep -q -- "pxe-dhcpd -i $IF --boot bios=pxelinux.0 .*--range 10.72.0.100,10.72.0.199 " "$T/out" ||
+    fail "--dry-run: no pxe-dhcpd line with the derived range: $(cat "$T/out")"
+grep -q -- "pxe-smbd -s install=$ROOT/share --password-file .*-l 10.72.0.1" "$T/out" ||
+    fail "--dry-run: no pxe-smbd line: $(cat "$T/out")"
+grep -q -- "^make -f .*winpe.mk .*WINPE_ISO=$T/winpe.iso" "$T/out" ||
+    fail "--dry-run: no make line: $(cat "$T/out")"
+# The range leaves out the server's address: .150 on a /24 and a /28.
+ws -i "$IF" -n --address 10.73.0.150/24 --winpe "$T/winpe.iso" --share "$ROOT/share"
+grep -q -- "--range 10.73.0.100,10.73.0.149 " "$T/out" || fail "range beside .150: $(grep dhcpd "$T/out")"
+ws -i "$IF" -n --address 10.73.0.9/28 --winpe "$T/winpe.iso" --share "$ROOT/share"
+grep -q -- "--range 10.73.0.10,10.73.0.14 " "$T/out" || fail "range on a /28: $(grep dhcpd "$T/out")"
+ws -i "$IF" -n --proxy --winpe "$T/winpe.iso" --share "$ROOT/share"
+grep -q -- "pxe-dhcpd -i $IF --boot bios=pxelinux.0 .*--proxy" "$T/out" && ! grep -q -- '--range' "$T/out" ||
+    fail "--proxy --dry-run: $(grep dhcpd "$T/out")"
+
+# -C: options and the ISO from files, one including another.
+printf '# the lab link\ninterface %s\ninclude %s\n' "$IF" "$T/more.conf" > "$T/a.conf"
+printf 'winpe %s\nshare %s\ndry-run\nuser fromfile\n' "$T/winpe.iso" "$ROOT/share" > "$T/more.conf"
+ws -C "$T/a.conf"
+[ "$st" = 0 ] && grep -q -- "pxe-dhcpd -i $IF " "$T/out" ||
+    fail "-C with include: exit $st: $(cat "$T/out")"
+printf 'interface %s\nbogus-option 1\n' "$IF" > "$T/b.conf"
+refused 2 "unknown option '--bogus-option'" "a bad -C line" -C "$T/b.conf"
+
+# A served run: ready, then SIGTERM stops everything and exits 0.
+ip netns exec "$S" sh "$W" -i "$IF" --winpe "$T/winpe.iso" \
+    --share "$ROOT/share" --password-file "$T/pw" --dir "$T/work" \
+    > "$T/run.out" 2>&1 &
+WPID=$!
+i=0
+until grep -q "ready on $IF" "$T/run.out"; do
+	i=$((i + 1))
+	kill -0 "$WPID" 2>/dev/null && [ $i -lt 300 ] ||
+	    fail "pxe-winstall did not get ready: $(tail -n 20 "$T/run.out")"
+	sleep 0.1
+done
+for want in 'pxe-dhcpd: listening on' 'pxe-tftpd: listening on' \
+    'pxe-smbd: listening on' 'password  pw-for-the-test' \
+    "share     .*10.72.0.1.install = $ROOT/share" 'mkpxemenu: wrote'; do
+	grep -q "$want" "$T/run.out" || fail "the run's output lacks /$want/: $(cat "$T/run.out")"
+done
+[ -f "$T/work/tftp/pxelinux.0" ] && [ -f "$T/work/tftp/winpe.iso" ] &&
+    grep -q 'memdisk' "$T/work/tftp/pxelinux.cfg/default" ||
+    fail "the TFTP tree is incomplete"
+# A client on the link gets a lease from it.
+ip netns exec "$C" ip addr flush dev wc$$
+ip netns exec "$C" timeout 30 busybox udhcpc -i wc$$ -f -q -n -t 5 -T 1 \
+    -s /bin/true > /dev/null 2>&1 || fail "no lease from pxe-winstall's pxe-dhcpd"
+grep -q 'DHCPACK(.*10.72.0.1[0-9][0-9]' "$T/run.out" || fail "no DHCPACK in the merged log"
+kill -TERM "$WPID"
+st=0
+wait "$WPID" || st=$?
+WPID=
+[ "$st" = 0 ] || fail "SIGTERM: exit $st: $(tail -n 10 "$T/run.out")"
+sleep 0.3
+for p in pxe-dhcpd pxe-tftpd pxe-smbd pxe-sniff; do
+	for q in $(pgrep -x $p); do
+		[ "$(ip netns identify "$q" 2>/dev/null)" = "$S" ] && fail "$p still runs after SIGTERM"
+	done
+done
+grep -q 'logs and timeline kept' "$T/run.out" || fail "no word on the kept work folder"
+exit 0
