@@ -9,6 +9,9 @@
  *   iso.c     the ISO image written with libisofs
  *   output.c  outputs under temporary names, free space, copies, progress
  *             and Ctrl-C (signals are blocked and polled at safe points)
+ *   deps.c    the files a run reads: --depfile, --smb-password-file, and
+ *             the time stamped into the outputs
+ *   check.c   --check: is this Windows media mkwinpe can use
  */
 #ifndef MKWINPE_H
 #define MKWINPE_H
@@ -17,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "libpxe/fsroot.h"
 #include "libpxe/isofs.h"
@@ -48,6 +52,16 @@ struct mkwinpe_config {
 	bool bypass_checks;
 	bool force;
 	int verbosity;			/* -1 quiet, 0, 1 verbose */
+	const char *depfile;		/* --depfile FILE */
+	const char *password_file;	/* --smb-password-file FILE */
+	char *password_buf;		/* its first line, owned */
+	bool check;			/* --check: read the media, write nothing */
+};
+
+/* The files a run read, in the order read (folders' in name order). */
+struct deps {
+	char **v;
+	size_t n, cap;
 };
 
 /* The input: an ISO image read through isofs, or a directory. */
@@ -118,6 +132,8 @@ struct mkwinpe {
 	uint64_t done, total;
 	int last_pct;
 	char err[512];			/* the first error, one line */
+	struct deps deps;
+	time_t epoch;			/* the time stamped into the outputs */
 };
 
 /* source.c */
@@ -171,6 +187,21 @@ int iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p);
 /* Can the filesystem of dirfd insert ranges (ext4, xfs)? */
 bool iso_can_insert(int dirfd);
 uint64_t iso_estimate(struct mkwinpe *m);
+
+/* deps.c */
+/* Every input of the run into m->deps (the source's files for outputs)
+ * and m->epoch; 0, or 1 after reporting. */
+int deps_collect(struct mkwinpe *m, unsigned outputs);
+/* --depfile, atomically; 0, or 1 after reporting. */
+int deps_write(struct mkwinpe *m);
+void deps_free(struct deps *d);
+/* --smb-password-file: the first line of path as the password; NULL, or
+ * what is wrong for opts to report. */
+const char *deps_read_password(struct mkwinpe_config *c, const char *path);
+
+/* check.c */
+/* --check; 0 usable (one line on stdout), 1 not (m->err set). */
+int check_media(struct mkwinpe *m, unsigned outputs);
 
 /* output.c */
 void fail(struct mkwinpe *m, const char *fmt, ...)
