@@ -43,14 +43,15 @@ winpe_iso := $(TFTP_ROOT)/winpe.iso
 winpe_menu := $(TFTP_ROOT)/pxelinux.cfg/default
 winpe_installed := $(WINPE_STATE)/installed
 winpe_spec := $(if $(MENU_SPEC),$(MENU_SPEC),$(WINPE_STATE)/menu.spec)
+winpe_target := $(winpe_iso)
 
 all: tree
-winpe: $(winpe_iso)
-tree: $(winpe_installed) $(winpe_menu) $(winpe_iso)
+winpe: winpe-image
+tree: $(winpe_installed) $(winpe_menu) winpe-image
 check: winpe-check
 winpe-check: tree
 	$(MKPXEMENU) check --root $(TFTP_ROOT)
-.PHONY: all winpe tree check winpe-check winpe-force
+.PHONY: all winpe tree check winpe-check winpe-force winpe-image
 winpe-force:
 
 # The settings, and the default menu spec, are written at parse time and
@@ -89,10 +90,14 @@ $(TFTP_ROOT) $(WINPE_STATE):
 	mkdir -p $@
 
 ifneq ($(WINPE_ISO),)
-$(winpe_iso): $(WINPE_ISO) $(WINPE_STATE)/settings | $(TFTP_ROOT)
-	rm -f $@.tmp
-	ln -f $(WINPE_ISO) $@.tmp 2>/dev/null || cp -f $(WINPE_ISO) $@.tmp
-	mv -f $@.tmp $@
+# A ready image: hard-linked (or copied) into the root.  The link keeps
+# the image's own time, so a stamp says when it was served.
+winpe_target := $(WINPE_STATE)/served
+$(winpe_target): $(WINPE_ISO) $(WINPE_STATE)/settings | $(TFTP_ROOT)
+	if [ ! $(WINPE_ISO) -ef $(winpe_iso) ]; then rm -f $(winpe_iso).tmp && \
+	{ ln $(WINPE_ISO) $(winpe_iso).tmp 2>/dev/null || \
+	cp $(WINPE_ISO) $(winpe_iso).tmp; } && mv -f $(winpe_iso).tmp $(winpe_iso); fi
+	touch $@
 else
 $(winpe_iso): $(WINDOWS_ISO) $(START_SCRIPT) $(UNATTEND) $(OVERLAY) \
     $(DRIVERS) $(SMB_PASSWORD_FILE) $(WINPE_STATE)/settings | $(TFTP_ROOT)
@@ -101,6 +106,7 @@ $(winpe_iso): $(WINDOWS_ISO) $(START_SCRIPT) $(UNATTEND) $(OVERLAY) \
 	    $(winpe_args) $(WINDOWS_ISO)
 -include $(WINPE_STATE)/winpe.d
 endif
+winpe-image: $(winpe_target)
 
 # Installed once; again when the TFTP root lost them.
 $(winpe_installed): $(if $(wildcard $(TFTP_ROOT)/pxelinux.0),,winpe-force) \

@@ -88,6 +88,8 @@ deps_collect(struct mkwinpe *m, unsigned outputs)
 	struct src_file f;
 	struct stat sb;
 	size_t i, len = strlen(m->src.abspath);
+	const char *sde;
+	uint64_t t;
 	int r = 0;
 
 	for (i = 0; r == 0 && i < sizeof(single) / sizeof(single[0]); i++)
@@ -111,6 +113,15 @@ deps_collect(struct mkwinpe *m, unsigned outputs)
 		return 1;
 	}
 	m->epoch = 0;
+	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde) {
+		if (pxe_parse_u64(sde, 0, (uint64_t)INT32_MAX * 2, &t) < 0) {
+			fail(m, "SOURCE_DATE_EPOCH: '%s' is not a number of "
+			    "seconds since 1970", sde);
+			return 1;
+		}
+		m->epoch = (time_t)t;
+		return 0;
+	}
 	for (i = 0; i < d->n; i++)
 		if (lstat(d->v[i], &sb) == 0 && sb.st_mtime > m->epoch)
 			m->epoch = sb.st_mtime;

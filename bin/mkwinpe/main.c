@@ -637,9 +637,8 @@ cleanup(struct mkwinpe *m, bool failed)
 			rmdir(m->made_dirs[i]);	/* only if still empty */
 		free(m->made_dirs[i]);
 	}
-	for (i = 0; i < m->nmemfd; i++)
-		close(m->memfd[i]);
 	source_close(&m->src);
+	stage_remove(m);
 	deps_free(&m->deps);
 	free(m->cfg.password_buf);
 	if (m->sigfd >= 0)
