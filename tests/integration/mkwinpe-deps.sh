@@ -64,15 +64,22 @@ for f in fx/udfonly.iso in/pw in/unattend.xml 'in/drv/net\ card/e1000.inf' \
 done
 head -n 1 out/pe.d | grep -qx 'out/pe.iso: \\' || fail "the depfile's target: $(head -n 1 out/pe.d)"
 printf 'out/pe.iso:\n\t@echo remake\ninclude out/pe.d\n' > dep.mk
+# aged: every input old, the output 2 s old: what changes next is newer.
+aged() {
+	find in fx/udfonly.iso -exec touch -h -d '2001-01-01' {} +
+	touch -d '-2 seconds' out/pe.iso
+}
 fresh "right after the run"
+aged
+fresh "inputs older than the output"
 touch "in/drv/net card/e1000.sys"
 stale "a driver file changed"
-touch out/pe.iso
+aged
 echo x > "in/drv/net card/new.inf"
 stale "a driver file added (its folder changed)"
-touch out/pe.iso
+aged
 rm "in/drv/net card/new.inf" in/ov/Tools/tool.exe
-touch -d '2000-01-01' "in/drv/net card" in/ov/Tools
+aged
 stale "an overlay file deleted"
 make -f dep.mk > make.out 2>&1 || fail "make stopped on a deleted input: $(cat make.out)"
 head -c 2000 /dev/urandom > in/ov/Tools/tool.exe

@@ -25,6 +25,8 @@ ISOS=udfonly sh "$top_srcdir/tests/integration/mkfixture.sh" "$T/fx" > "$T/fixtu
 [ "$st" = 77 ] && skip "$(tail -n 1 "$T/fixture.log")"
 [ "$st" = 0 ] || fail "mkfixture.sh: $(tail -n 3 "$T/fixture.log")"
 cd "$T" || fail "cd $T"
+# Our own make, not a sub-make of make check's (its messages say make[N]).
+unset MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
 
 mkdir -p drv/nic ov/Tools
 printf '[Version]\r\n' > drv/nic/e1000.inf
