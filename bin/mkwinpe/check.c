@@ -147,18 +147,61 @@ check_wim(struct mkwinpe *m, char *name, size_t ncap, const char **arch)
 	return 0;
 }
 
+/*
+ * The editions install.wim (or install.esd, whose header and XML are laid
+ * out alike) holds, into buf: "; install.wim: Windows 11 Home, Windows 11
+ * Pro, ..." -- or nothing when there is none or it cannot be read, since
+ * mkwinpe does not need it.
+ */
+static void
+editions(struct mkwinpe *m, char *buf, size_t cap)
+{
+	static const char *const names[] = { "sources/install.wim",
+	    "sources/install.esd" };
+	char *xml = NULL, *p, name[128], err[sizeof(m->err)];
+	struct src_file f;
+	uint32_t images = 0, n = 0;
+	size_t i, len;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (source_file(&m->src, names[i], &f) == 0)
+			break;
+	if (i == sizeof(names) / sizeof(names[0]))
+		return;
+	memcpy(err, m->err, sizeof(err));
+	if (read_wim_xml(m, &f, &xml, &images) != 0) {
+		memcpy(m->err, err, sizeof(err));	/* not an error here */
+		source_file_close(&f);
+		return;
+	}
+	source_file_close(&f);
+	len = (size_t)snprintf(buf, cap, "; %s:", names[i] + 8);
+	for (p = xml; n < 3 && (p = strstr(p, "<IMAGE INDEX=")) != NULL; n++) {
+		xml_text(p, p + strlen(p), "NAME", name, sizeof(name));
+		if (len < cap)
+			len += (size_t)snprintf(buf + len, cap - len, "%s %s",
+			    n ? "," : "", name);
+		p++;
+	}
+	if (images > 3 && len < cap)
+		snprintf(buf + len, cap - len, " and %u more", images - 3);
+	free(xml);
+}
+
 int
 check_media(struct mkwinpe *m, unsigned outputs)
 {
 	const char *arch;
-	char name[256];
+	char name[256], more[512];
 
 	if (source_open(m) != 0 ||
 	    source_check(m, outputs ? outputs : NEED_ALL) != 0 ||
 	    check_wim(m, name, sizeof(name), &arch) != 0)
 		return 1;
-	printf("%s: Windows media (%s), boot.wim image 2 \"%s\", %s\n",
+	editions(m, more, sizeof(more));
+	printf("%s: Windows media (%s), boot.wim image 2 \"%s\", %s%s\n",
 	    m->src.name, m->src.iso ? isofs_format_name(m->src.iso) :
-	    "directory", name, arch);
+	    "directory", name, arch, more);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

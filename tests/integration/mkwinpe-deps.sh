@@ -119,10 +119,24 @@ say "ok: --smb-password-file"
 # --- --check ----------------------------------------------------------------
 before=$(ls -A out | sort | tr '\n' ' ')
 run 0 --check fx/udfonly.iso
-said '^fx/udfonly.iso: Windows media \(UDF\), boot.wim image 2 "Microsoft Windows Setup \(x64\)", x64$' "--check on the UDF-only ISO"
+said '^fx/udfonly.iso: Windows media \(UDF\), boot.wim image 2 "Microsoft Windows Setup \(x64\)", x64; install.wim: Windows 11 Pro$' "--check on the UDF-only ISO"
 [ "$(wc -l < cmd.out)" = 1 ] || fail "--check: want one line: $(cat cmd.out)"
 run 0 --check --windows-dir fx/tree
-said 'Windows media \(directory\).*x64$' "--check on the tree"
+said 'Windows media \(directory\).*x64; install.wim: Windows 11 Pro$' "--check on the tree"
+# The editions of a solid install.esd, as Microsoft's download tool makes.
+cp -a fx/tree esd
+mkdir -p e && echo a > e/a
+rm esd/sources/install.wim
+for n in Home Pro Education 'Pro N' Enterprise; do
+	[ -e multi.wim ] && op=append || op=capture
+	wimlib-imagex $op e multi.wim "Windows 11 $n" > /dev/null 2>&1 || fail "wimlib-imagex $op"
+done
+wimlib-imagex export multi.wim all esd/sources/install.esd --compress=LZMS --solid > /dev/null 2>&1 || fail "export install.esd"
+run 0 --check --windows-dir esd
+said 'x64; install.esd: Windows 11 Home, Windows 11 Pro, Windows 11 Education and 2 more$' "--check names the editions of install.esd"
+rm esd/sources/install.esd
+run 0 --check --windows-dir esd
+said 'x64$' "--check with no install.wim"
 run 1 --check --arch x86 fx/udfonly.iso
 said -- "--arch x86: boot.wim image 2 is x64" "--check --arch"
 head -c 100000 /dev/urandom > random.iso
