@@ -328,6 +328,8 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 			needs[n] += wim + (m->src.iso ? wim_in : 0);
 		n++;
 	}
+	/* The stage (stage.c) goes beside --wim, else --iso, else the tree. */
+	needs[m->cfg.out_wim ? 0 : m->cfg.out_iso ? n - 1 : 0] += extra;
 	for (i = 0; i < n; i++) {
 		if (stat(dirs[i], &sb) < 0) {
 			fail(m, "cannot write in '%s': %s", dirs[i],

@@ -105,6 +105,10 @@ copy_tree(struct mkwinpe *m, const char *opt, const char *src,
 	while (r == 0 && (e = fts_read(fts)) != NULL) {
 		if (e->fts_info == FTS_DP)
 			continue;
+		if (interrupted(m)) {
+			r = -EINTR;	/* interrupted() said so */
+			break;
+		}
 		if ((size_t)snprintf(to, sizeof(to), "%s%s", dst,
 		    e->fts_path + len) >= sizeof(to)) {
 			r = -ENAMETOOLONG;
