@@ -628,6 +628,7 @@ cleanup(struct mkwinpe *m, bool failed)
 
 	if (m->wim)
 		wim_close(m);
+	stage_remove(m);	/* before the folders it may be in */
 	out_abort(&m->src_copy);
 	out_abort(&m->wim_tmp);
 	out_abort(&m->out_wim);
@@ -640,7 +641,6 @@ cleanup(struct mkwinpe *m, bool failed)
 		free(m->made_dirs[i]);
 	}
 	source_close(&m->src);
-	stage_remove(m);
 	deps_free(&m->deps);
 	free(m->cfg.password_buf);
 	if (m->sigfd >= 0)

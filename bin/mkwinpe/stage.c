@@ -139,6 +139,9 @@ copy_tree(struct mkwinpe *m, const char *opt, const char *src,
 				    AT_SYMLINK_NOFOLLOW);
 			break;
 		default:
+			if (e->fts_errno == 0)
+				fail(m, "%s: '%s' is not a file, a folder or a "
+				    "symbolic link", opt, e->fts_path);
 			r = e->fts_errno ? -e->fts_errno : -EINVAL;
 			break;
 		}
