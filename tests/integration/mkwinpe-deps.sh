@@ -182,6 +182,12 @@ wimlib-imagex info e/boot.wim | grep -q 'Last Modification Time: *Tue Nov 14 22:
 wimlib-imagex dir e/boot.wim 1 --detailed --path=/mkwinpe/drivers 2>/dev/null > det.out
 grep -q 'Last Access Time *= Tue Nov 14 22:13:20 2023' det.out ||
     fail "the drivers' times are not clamped to SOURCE_DATE_EPOCH: $(grep Time det.out | head -n 3)"
+# A failure while the stage is laid out leaves neither it nor the folders made.
+mkdir -p ovfifo && mkfifo ovfifo/pipe
+run 1 --tftp-dir newt/sub --overlay ovfifo -S 10.0.0.1 fx/udfonly.iso
+said "--overlay: 'ovfifo/pipe' is not a file, a folder or a symbolic link" "a fifo in the overlay"
+[ "$(wc -l < cmd.out)" = 1 ] || fail "a fifo in the overlay: want one line: $(cat cmd.out)"
+[ ! -e newt ] || fail "a failed run left: $(find newt)"
 SOURCE_DATE_EPOCH=soon "$MKWINPE" --iso r1/f.iso fx/udfonly.iso > cmd.out 2>&1 && fail "a bad SOURCE_DATE_EPOCH was taken"
 said "SOURCE_DATE_EPOCH: 'soon' is not a number" "a bad SOURCE_DATE_EPOCH"
 say "ok: the same inputs give the same bytes; SOURCE_DATE_EPOCH"
