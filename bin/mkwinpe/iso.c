@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -311,6 +312,9 @@ make_image(struct mkwinpe *m, struct iso_build *b, int wim_fd,
 	if (b->image)
 		iso_image_unref(b->image);
 	b->image = NULL;
+	/* Every node's time, and the image's, is the epoch: the same inputs
+	 * give the same bytes. */
+	iso_nowtime(&m->epoch, 1);
 	if ((r = iso_image_new(m->volume_id, &b->image)) < 0) {
 		iso_fail(m, r, "cannot make the ISO");
 		return 1;
@@ -347,11 +351,19 @@ make_image(struct mkwinpe *m, struct iso_build *b, int wim_fd,
 static IsoWriteOpts *
 write_opts(struct mkwinpe *m, uint64_t wim_size)
 {
+	char uuid[32];
+	struct tm tm;
 	IsoWriteOpts *o;
 
-	(void)m;
 	if (iso_write_opts_new(&o, 0) < 0)
 		return NULL;
+	/* The volume's times, written as the digits of the epoch in UTC,
+	 * and every file's: nothing of the clock when it is written. */
+	gmtime_r(&m->epoch, &tm);
+	strftime(uuid, sizeof(uuid), "%Y%m%d%H%M%S00", &tm);
+	iso_write_opts_set_pvd_times(o, m->epoch, m->epoch, 0, 0, uuid);
+	iso_write_opts_set_replace_timestamps(o, 2);
+	iso_write_opts_set_default_timestamp(o, m->epoch);
 	/* boot.wim of 4 GiB or more needs level 3's multi-extent files. */
 	iso_write_opts_set_iso_level(o, wim_size >= 0xffffffffull ? 3 : 1);
 	iso_write_opts_set_joliet(o, 1);

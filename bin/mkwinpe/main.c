@@ -28,6 +28,7 @@ enum {
 	O_ISO = PXE_OPT_USER, O_WIM, O_TFTP, O_WINDIR, O_SCRIPT, O_SERVER,
 	O_SHARE, O_USER, O_PASSWORD, O_UNATTEND, O_DRIVERS, O_OVERLAY,
 	O_ARCH, O_VOLID, O_BYPASS, O_FORCE, O_QUIET, O_VERBOSE,
+	O_DEPFILE, O_PWFILE, O_CHECK,
 };
 
 static const struct pxe_opt options[] = {
@@ -40,6 +41,7 @@ static const struct pxe_opt options[] = {
 	{ "share", 0, "NAME", O_SHARE, "the share holding the install files (default install)" },
 	{ "smb-user", 0, "USER", O_USER, "user for net use (default guest)" },
 	{ "smb-password", 0, "PASSWORD", O_PASSWORD, "password for net use (default guest)" },
+	{ "smb-password-file", 0, "FILE", O_PWFILE, "the password is the first line of FILE" },
 	{ "unattend", 'u', "FILE", O_UNATTEND, "add FILE to the image; setup.exe runs with /unattend:" },
 	{ "drivers", 'd', "DIR", O_DRIVERS, "add DIR's drivers (.inf) to the image, loaded by drvload" },
 	{ "bypass-checks", 0, NULL, O_BYPASS, "set the Windows 11 LabConfig keys (TPM, Secure Boot, RAM)" },
@@ -47,6 +49,8 @@ static const struct pxe_opt options[] = {
 	{ "arch", 'a', "ARCH", O_ARCH, "x86, x64 or arm64: refuse a boot.wim of another" },
 	{ "volume-id", 0, "ID", O_VOLID, "ISO volume id (default Microsoft Windows PE (ARCH))" },
 	{ "force", 'f', NULL, O_FORCE, "replace existing outputs" },
+	{ "depfile", 0, "FILE", O_DEPFILE, "write the files read as a make rule into FILE (like gcc -MD)" },
+	{ "check", 0, NULL, O_CHECK, "only say whether WINDOWS.iso is media mkwinpe can use" },
 	{ "quiet", 'q', NULL, O_QUIET, "print only errors, no progress" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "say what is done, step by step" },
 	{ NULL, 0, NULL, 0, NULL },
@@ -81,6 +85,7 @@ set_option(void *ctx, int id, const char *arg)
 		return script_check_value(SV_USER, arg);
 	case O_PASSWORD:
 		c->smb_password = arg;
+		c->password_file = NULL;
 		return script_check_value(SV_PASSWORD, arg);
 	case O_UNATTEND: c->unattend = arg; return NULL;
 	case O_DRIVERS: c->drivers = arg; return NULL;
@@ -105,6 +110,9 @@ set_option(void *ctx, int id, const char *arg)
 	case O_FORCE: c->force = true; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_DEPFILE: c->depfile = arg; return NULL;
+	case O_PWFILE: return deps_read_password(c, arg);
+	case O_CHECK: c->check = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -121,8 +129,10 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 		msg = "give WINDOWS.iso or --windows-dir, not both";
 	else if (nargs == 0 && !c->dir_in)
 		msg = "no WINDOWS.iso (or --windows-dir) given";
-	else if (!c->out_iso && !c->out_wim && !c->out_tftp)
+	else if (!c->check && !c->out_iso && !c->out_wim && !c->out_tftp)
 		msg = "no output: give --iso, --wim or --tftp-dir";
+	else if (c->check && c->depfile)
+		msg = "--check writes nothing: no --depfile";
 	else if (c->out_iso && c->out_wim &&
 	    strcmp(c->out_iso, c->out_wim) == 0)
 		msg = "--iso and --wim name the same file";
@@ -318,6 +328,8 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 			needs[n] += wim + (m->src.iso ? wim_in : 0);
 		n++;
 	}
+	/* The stage (stage.c) goes beside --wim, else --iso, else the tree. */
+	needs[m->cfg.out_wim ? 0 : m->cfg.out_iso ? n - 1 : 0] += extra;
 	for (i = 0; i < n; i++) {
 		if (stat(dirs[i], &sb) < 0) {
 			fail(m, "cannot write in '%s': %s", dirs[i],
@@ -567,7 +579,8 @@ run(struct mkwinpe *m)
 	    &extra) || check_input(m, "--overlay", m->cfg.overlay, true,
 	    &extra))
 		return 1;
-	if (source_open(m) != 0 || source_check(m, outputs_of(&m->cfg)) != 0)
+	if (source_open(m) != 0 || source_check(m, outputs_of(&m->cfg)) != 0 ||
+	    deps_collect(m, outputs_of(&m->cfg)) != 0)
 		return 1;
 	log_info("reading '%s' (%s)", m->src.name, m->src.iso ?
 	    isofs_format_name(m->src.iso) : "directory");
@@ -605,7 +618,7 @@ run(struct mkwinpe *m)
 		log_info("wrote '%s'", m->cfg.out_iso);
 	if (m->cfg.out_tftp)
 		log_info("wrote %u files in '%s'", m->ntftp, m->cfg.out_tftp);
-	return 0;
+	return m->cfg.depfile ? deps_write(m) : 0;
 }
 
 static void
@@ -615,6 +628,7 @@ cleanup(struct mkwinpe *m, bool failed)
 
 	if (m->wim)
 		wim_close(m);
+	stage_remove(m);	/* before the folders it may be in */
 	out_abort(&m->src_copy);
 	out_abort(&m->wim_tmp);
 	out_abort(&m->out_wim);
@@ -626,9 +640,9 @@ cleanup(struct mkwinpe *m, bool failed)
 			rmdir(m->made_dirs[i]);	/* only if still empty */
 		free(m->made_dirs[i]);
 	}
-	for (i = 0; i < m->nmemfd; i++)
-		close(m->memfd[i]);
 	source_close(&m->src);
+	deps_free(&m->deps);
+	free(m->cfg.password_buf);
 	if (m->sigfd >= 0)
 		close(m->sigfd);
 }
@@ -693,7 +707,7 @@ main(int argc, char **argv)
 	m.tty = m.cfg.verbosity >= 0 && isatty(STDERR_FILENO);
 	setup_signals(&m);
 	wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
-	r = run(&m);
+	r = m.cfg.check ? check_media(&m, outputs_of(&m.cfg)) : run(&m);
 	interrupted(&m);
 	cleanup(&m, r != 0 || m.signo);
 	wimlib_global_cleanup();

@@ -9,6 +9,10 @@
  *   iso.c     the ISO image written with libisofs
  *   output.c  outputs under temporary names, free space, copies, progress
  *             and Ctrl-C (signals are blocked and polled at safe points)
+ *   deps.c    the files a run reads: --depfile, --smb-password-file, and
+ *             the time stamped into the outputs
+ *   check.c   --check: is this Windows media mkwinpe can use
+ *   stage.c   what goes into boot.wim, laid out with fixed timestamps
  */
 #ifndef MKWINPE_H
 #define MKWINPE_H
@@ -17,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "libpxe/fsroot.h"
 #include "libpxe/isofs.h"
@@ -48,6 +53,16 @@ struct mkwinpe_config {
 	bool bypass_checks;
 	bool force;
 	int verbosity;			/* -1 quiet, 0, 1 verbose */
+	const char *depfile;		/* --depfile FILE */
+	const char *password_file;	/* --smb-password-file FILE */
+	char *password_buf;		/* its first line, owned */
+	bool check;			/* --check: read the media, write nothing */
+};
+
+/* The files a run read, in the order read (folders' in name order). */
+struct deps {
+	char **v;
+	size_t n, cap;
 };
 
 /* The input: an ISO image read through isofs, or a directory. */
@@ -104,8 +119,6 @@ struct mkwinpe {
 	int wim_fd;			/* the new boot.wim, readable */
 	uint64_t wim_size;
 	struct out_file src_copy;	/* boot.wim copied out of an ISO */
-	int memfd[4];			/* generated files added to the WIM */
-	unsigned nmemfd;
 	/* outputs */
 	struct out_file out_iso, out_wim, wim_tmp;
 	bool iso_done;			/* written with boot.wim in place */
@@ -118,6 +131,9 @@ struct mkwinpe {
 	uint64_t done, total;
 	int last_pct;
 	char err[512];			/* the first error, one line */
+	struct deps deps;
+	time_t epoch;			/* the time stamped into the outputs */
+	char stage[4096];		/* the stage folder, or "" */
 };
 
 /* source.c */
@@ -172,6 +188,36 @@ int iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p);
 bool iso_can_insert(int dirfd);
 uint64_t iso_estimate(struct mkwinpe *m);
 
+/* deps.c */
+/* Every input of the run into m->deps (the source's files for outputs)
+ * and m->epoch; 0, or 1 after reporting. */
+int deps_collect(struct mkwinpe *m, unsigned outputs);
+/* --depfile, atomically; 0, or 1 after reporting. */
+int deps_write(struct mkwinpe *m);
+void deps_free(struct deps *d);
+/* --smb-password-file: the first line of path as the password; NULL, or
+ * what is wrong for opts to report. */
+const char *deps_read_password(struct mkwinpe_config *c, const char *path);
+
+/* stage.c */
+/* A new stage folder beside the outputs; 0, or 1 after reporting. */
+int stage_begin(struct mkwinpe *m);
+/* The file name (a path in the image) holding text, or a copy of the
+ * file copy_of when not NULL. */
+int stage_file(struct mkwinpe *m, const char *name, const char *text,
+    size_t len, const char *copy_of);
+/* The folder src copied into the folder name ("" for the root); opt names
+ * it in errors. */
+int stage_tree(struct mkwinpe *m, const char *opt, const char *src,
+    const char *name);
+/* Date the stage's folders; then it is ready for wimlib. */
+int stage_end(struct mkwinpe *m);
+void stage_remove(struct mkwinpe *m);
+
+/* check.c */
+/* --check; 0 usable (one line on stdout), 1 not (m->err set). */
+int check_media(struct mkwinpe *m, unsigned outputs);
+
 /* output.c */
 void fail(struct mkwinpe *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -188,8 +234,6 @@ int out_commit(struct mkwinpe *m, struct out_file *o);
 void out_abort(struct out_file *o);
 int out_check_space(struct mkwinpe *m, const char *path, uint64_t need);
 int copy_to_fd(struct mkwinpe *m, struct src_file *f, int fd);
-int memfile(struct mkwinpe *m, const char *text, size_t len, char *path,
-    size_t cap);
 void progress_start(struct mkwinpe *m, const char *phase, uint64_t total);
 void progress_update(struct mkwinpe *m, uint64_t done);
 void progress_end(struct mkwinpe *m);

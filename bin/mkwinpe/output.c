@@ -5,8 +5,7 @@
  * (a named ".NAME.mkwinpe-XXXXXX" beside it where the filesystem has no
  * O_TMPFILE).  Also: the free-space check, copies of source files
  * (copy_file_range, so the kernel or the filesystem does the work), the
- * small generated files wimlib reads (memfds), the progress line, and the
- * blocked signals polled at safe points.
+ * progress line, and the blocked signals polled at safe points.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -317,34 +315,6 @@ copy_to_fd(struct mkwinpe *m, struct src_file *f, int fd)
 		}
 		done += (uint64_t)n;
 		progress_update(m, done);
-	}
-	return 0;
-}
-
-int
-memfile(struct mkwinpe *m, const char *text, size_t len, char *path,
-    size_t cap)
-{
-	int fd, r;
-
-	if (m->nmemfd == sizeof(m->memfd) / sizeof(m->memfd[0])) {
-		fail(m, "too many generated files");
-		return 1;
-	}
-	if ((fd = memfd_create("mkwinpe", MFD_CLOEXEC)) < 0) {
-		fail(m, "memfd_create: %s", strerror(errno));
-		return 1;
-	}
-	m->memfd[m->nmemfd++] = fd;
-	if ((r = write_all(fd, (const uint8_t *)text, len)) < 0) {
-		fail(m, "memfd: %s", strerror(-r));
-		return 1;
-	}
-	/* wimlib reads the file by name: the descriptor's /proc name. */
-	snprintf(path, cap, "/proc/self/fd/%d", fd);
-	if (access(path, R_OK) < 0) {
-		fail(m, "%s: %s (mkwinpe needs /proc)", path, strerror(errno));
-		return 1;
 	}
 	return 0;
 }

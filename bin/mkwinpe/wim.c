@@ -8,10 +8,15 @@
  * When boot.wim has been copied out of an ISO into its output file, it is
  * edited there instead: image 1 deleted, and the changes appended to the
  * file (wimlib_overwrite with a soft delete), so nothing is written twice.
+ * For the same bytes from the same inputs: what is added comes from the
+ * stage (stage.c) with fixed times, a new WIM keeps the source's GUID, and
+ * the time of writing wimlib puts in the XML is set to the epoch after.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <wimlib.h>
@@ -133,9 +138,6 @@ cmd_add(struct wimlib_update_command *c, const char *src, const char *dst)
 	c->op = WIMLIB_UPDATE_OP_ADD;
 	c->add.fs_source_path = (char *)src;
 	c->add.wim_target_path = (char *)dst;
-	/* A memfd's /proc name is a link to follow, not to store. */
-	if (strncmp(src, "/proc/self/fd/", 14) == 0)
-		c->add.add_flags = WIMLIB_ADD_FLAG_DEREFERENCE;
 }
 
 static void
@@ -165,6 +167,41 @@ base_of(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* The start script and winpeshl.ini into the stage, if any; the name of
+ * the script in the image root into *name. */
+static int
+stage_script(struct mkwinpe *m, const char **name)
+{
+	char text[8192];
+	int len;
+
+	*name = NULL;
+	if (m->cfg.start_script) {
+		*name = base_of(m->cfg.start_script);
+		if (stage_file(m, *name, NULL, 0, m->cfg.start_script) != 0)
+			return 1;
+	} else if (m->cfg.smb_server) {
+		len = script_build(&m->cfg, m->cfg.drivers != NULL, text,
+		    sizeof(text));
+		*name = "mkwinpe.cmd";
+		if (len < 0) {
+			fail(m, "cannot build the start script");
+			return 1;
+		}
+		if (stage_file(m, *name, text, (size_t)len, NULL) != 0)
+			return 1;
+	}
+	if (*name == NULL)
+		return 0;
+	len = script_winpeshl(*name, text, sizeof(text));
+	if (len < 0) {
+		fail(m, "cannot build winpeshl.ini");
+		return 1;
+	}
+	return stage_file(m, "Windows/System32/winpeshl.ini", text,
+	    (size_t)len, NULL);
+}
+
 int
 wim_edit(struct mkwinpe *m)
 {
@@ -172,45 +209,30 @@ wim_edit(struct mkwinpe *m)
 		{ "/setup.exe", "/setup.exe.orig" },
 		{ "/sources/setup.exe", "/sources/setup.exe.orig" },
 	};
+	const struct mkwinpe_config *c = &m->cfg;
 	struct wimlib_update_command cmds[MAX_CMDS];
-	char text[8192], script_path[64], ini_path[64], target[300];
-	const char *script = NULL, *name = NULL;
+	const char *name = NULL;
 	size_t n = 0, i;
-	int len, r;
+	int r;
 
 	for (i = 0; i < sizeof(setups) / sizeof(setups[0]); i++)
 		if (wim_has(m, setups[i][0]))
 			cmd_rename(&cmds[n++], setups[i][0], setups[i][1]);
-	if (m->cfg.start_script) {
-		script = m->cfg.start_script;
-		name = base_of(script);
-	} else if (m->cfg.smb_server) {
-		len = script_build(&m->cfg, m->cfg.drivers != NULL, text,
-		    sizeof(text));
-		if (len < 0 || memfile(m, text, (size_t)len, script_path,
-		    sizeof(script_path)) != 0) {
-			fail(m, "cannot build the start script");
+	/* Everything added goes through the stage, in one add at the root. */
+	if (c->start_script || c->smb_server || c->unattend || c->drivers ||
+	    c->overlay) {
+		if (stage_begin(m) != 0 || stage_script(m, &name) != 0 ||
+		    (c->unattend && stage_file(m, "mkwinpe/unattend.xml",
+		    NULL, 0, c->unattend) != 0) ||
+		    (c->drivers && stage_tree(m, "--drivers", c->drivers,
+		    "mkwinpe/drivers") != 0) ||
+		    (c->overlay && stage_tree(m, "--overlay", c->overlay,
+		    "") != 0) || stage_end(m) != 0)
 			return 1;
-		}
-		script = script_path;
-		name = "mkwinpe.cmd";
+		if (name)
+			cmd_delete(&cmds[n++], "/Windows/System32/winpeshl.ini");
+		cmd_add(&cmds[n++], m->stage, WIMLIB_WIM_ROOT_PATH);
 	}
-	if (script) {
-		snprintf(target, sizeof(target), "/%s", name);
-		cmd_add(&cmds[n++], script, target);
-		len = script_winpeshl(name, text, sizeof(text));
-		if (len < 0 || memfile(m, text, (size_t)len, ini_path,
-		    sizeof(ini_path)) != 0)
-			return 1;
-		cmd_delete(&cmds[n++], "/Windows/System32/winpeshl.ini");
-		cmd_add(&cmds[n++], ini_path, "/Windows/System32/winpeshl.ini");
-	}
-	if (m->cfg.unattend)
-		cmd_add(&cmds[n++], m->cfg.unattend, "/mkwinpe/unattend.xml");
-	if (m->cfg.drivers)
-		cmd_add(&cmds[n++], m->cfg.drivers, "/mkwinpe/drivers");
-	if (m->cfg.overlay)
-		cmd_add(&cmds[n++], m->cfg.overlay, WIMLIB_WIM_ROOT_PATH);
 	errno = 0;
 	if (n > 0 && (r = wimlib_update_image(m->wim, SETUP_IMAGE, cmds, n,
 	    0)) != 0) {
@@ -252,6 +274,86 @@ wim_measure(struct mkwinpe *m, int fd)
 	return 0;
 }
 
+/* Is the ASCII text t, as UTF-16LE, at p (n bytes left)? */
+static bool
+utf16_at(const uint8_t *p, size_t n, const char *t)
+{
+	size_t i;
+
+	for (i = 0; t[i]; i++)
+		if (2 * i + 1 >= n || p[2 * i] != (uint8_t)t[i] ||
+		    p[2 * i + 1] != 0)
+			return false;
+	return true;
+}
+
+/* Write the 8 hex digits of v as UTF-16LE at p, if "0x" and 8 digits are
+ * there (n bytes left). */
+static void
+put_hex(uint8_t *p, size_t n, uint32_t v)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	int i;
+
+	if (n < 20 || !utf16_at(p, n, "0x"))
+		return;
+	for (i = 0; i < 8; i++) {
+		p[4 + 2 * i] = (uint8_t)digits[(v >> (28 - 4 * i)) & 0xf];
+		p[5 + 2 * i] = 0;
+	}
+}
+
+/*
+ * wimlib writes the time of writing as each changed image's
+ * LASTMODIFICATIONTIME in the WIM's XML (uncompressed UTF-16LE, the
+ * digits at a fixed width, covered by no hash): make it the epoch, so the
+ * same inputs give the same bytes.  0, or 1 after reporting.
+ */
+static int
+wim_pin_time(struct mkwinpe *m, int fd)
+{
+	static const char tag[] = "<LASTMODIFICATIONTIME>";
+	uint64_t t = ((uint64_t)m->epoch + 11644473600ull) * 10000000ull;
+	uint64_t size, off;
+	uint8_t hdr[208], *x;
+	size_t i, k;
+
+	if (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		goto fail;
+	for (size = 0, i = 0; i < 7; i++)
+		size |= (uint64_t)hdr[72 + i] << (8 * i);
+	for (off = 0, i = 0; i < 8; i++)
+		off |= (uint64_t)hdr[80 + i] << (8 * i);
+	if (size == 0 || size > (16u << 20) || (x = malloc(size)) == NULL)
+		goto fail;
+	if (pread(fd, x, size, (off_t)off) != (ssize_t)size) {
+		free(x);
+		goto fail;
+	}
+	for (i = 0; i + 2 * sizeof(tag) < size; i += 2) {
+		if (!utf16_at(x + i, size - i, tag))
+			continue;
+		for (k = i; k < size && k < i + 400; k += 2) {
+			if (utf16_at(x + k, size - k, "<HIGHPART>"))
+				put_hex(x + k + 20, size - k - 20,
+				    (uint32_t)(t >> 32));
+			else if (utf16_at(x + k, size - k, "<LOWPART>"))
+				put_hex(x + k + 18, size - k - 18, (uint32_t)t);
+			else if (utf16_at(x + k, size - k,
+			    "</LASTMODIFICATIONTIME>"))
+				break;
+		}
+	}
+	k = pwrite(fd, x, size, (off_t)off) == (ssize_t)size;
+	free(x);
+	if (k)
+		return 0;
+fail:
+	fail(m, "the new boot.wim: cannot set its time: %s",
+	    errno ? strerror(errno) : "no XML data");
+	return 1;
+}
+
 int
 wim_append(struct mkwinpe *m, int fd)
 {
@@ -274,7 +376,7 @@ wim_append(struct mkwinpe *m, int fd)
 		wim_fail(m, r, errno, "cannot write the new boot.wim");
 		return 1;
 	}
-	return wim_measure(m, fd);
+	return wim_pin_time(m, fd) || wim_measure(m, fd);
 }
 
 int
@@ -287,13 +389,14 @@ wim_write(struct mkwinpe *m, int fd)
 		return 1;
 	progress_start(m, "writing boot.wim", 0);
 	errno = 0;
-	r = wimlib_write_to_fd(m->wim, fd, SETUP_IMAGE, 0, 0);
+	r = wimlib_write_to_fd(m->wim, fd, SETUP_IMAGE,
+	    WIMLIB_WRITE_FLAG_RETAIN_GUID, 0);
 	progress_end(m);
 	if (r != 0) {
 		wim_fail(m, r, errno, "cannot write the new boot.wim");
 		return 1;
 	}
-	return wim_measure(m, fd);
+	return wim_pin_time(m, fd) || wim_measure(m, fd);
 }
 
 void
