@@ -259,10 +259,11 @@ int
 menu_main(int argc, char **argv)
 {
 	struct menu_cfg c;
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu", PACKAGE_VERSION,
 	    "[lookup|install|check] [OPTION]...",
 	    "write a pxelinux, iPXE or GRUB boot menu",
-	    menu_epilog, menu_opts, set_menu_option, &c };
+	    menu_epilog, menu_opts, set_menu_option, &c, &mem };
 	char path[4096], name[512];
 	const char *err;
 	struct out o = { 0 };
@@ -324,6 +325,7 @@ menu_main(int argc, char **argv)
 	}
 	out_free(&o);
 	menu_free(&c.m);
+	pxe_opts_free(&mem);
 	return r;
 }
 
@@ -380,11 +382,13 @@ static int
 cmd_lookup(int argc, char **argv)
 {
 	struct lookup_cfg c;
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu lookup", PACKAGE_VERSION,
 	    "--mac MAC [--ip IP] [--uuid UUID] [--root DIR]",
 	    "print the order in which pxelinux looks for its configuration",
 	    "Exit status: 0 (with --root: a file would be served), 1 none "
-	    "would, 2 usage error.\n", lookup_opts, set_lookup_option, &c };
+	    "would, 2 usage error.\n", lookup_opts, set_lookup_option, &c,
+	    &mem };
 	struct pxelinux_search s;
 	struct pxe_fsroot root;
 	char name[4096], found[4096], served[4096] = "";
@@ -464,6 +468,7 @@ cmd_lookup(int argc, char **argv)
 	free(hit);
 	if (c.root)
 		pxe_fsroot_close(&root);
+	pxe_opts_free(&mem);
 	return c.root && served_i < 0 ? 1 : 0;
 }
 

@@ -676,7 +676,7 @@ main(int argc, char **argv)
 		"mkwinpe", PACKAGE_VERSION, "[OPTION]... WINDOWS.iso",
 		"Make a bootable Windows PE (ISO, boot.wim or TFTP tree) from "
 		"a Windows ISO, with no root and no temporary directory.",
-		epilog, options, set_option, &m.cfg,
+		epilog, options, set_option, &m.cfg, &m.optmem,
 	};
 	int r, idx;
 
@@ -697,6 +697,7 @@ main(int argc, char **argv)
 	interrupted(&m);
 	cleanup(&m, r != 0 || m.signo);
 	wimlib_global_cleanup();
+	pxe_opts_free(&m.optmem);
 	if (r != 0 || m.signo) {
 		log_err("%s", m.err[0] ? m.err : "failed");
 		return 1;

@@ -20,6 +20,7 @@
 
 #include "libpxe/fsroot.h"
 #include "libpxe/isofs.h"
+#include "libpxe/opts.h"
 
 struct wimlib_update_command;
 
@@ -118,6 +119,7 @@ struct mkwinpe {
 	uint64_t done, total;
 	int last_pct;
 	char err[512];			/* the first error, one line */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* source.c */

@@ -11,6 +11,7 @@
 
 #include "libpxe/dhcp.h"
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/loop.h"
 #include "lease.h"
 
@@ -126,6 +127,7 @@ struct dhcpd {
 	int64_t bootp_logged_at;
 	int exit_code;
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* server.c */

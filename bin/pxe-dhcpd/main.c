@@ -490,6 +490,7 @@ teardown(struct dhcpd *d)
 	pxe_loop_free(d->loop);
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -500,7 +501,7 @@ main(int argc, char **argv)
 		"pxe-dhcpd", PACKAGE_VERSION, "[OPTION]...",
 		"Hand out addresses and boot files to machines that boot over "
 		"the network (DHCP, BOOTP, PXE, proxyDHCP).",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 

@@ -438,6 +438,7 @@ teardown(struct smbd *d)
 	}
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -448,7 +449,7 @@ main(int argc, char **argv)
 		"pxe-smbd", PACKAGE_VERSION, "--share NAME=PATH... [OPTION]...",
 		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
 		"3.1.1, signed) for network installs of Windows.",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 

@@ -17,6 +17,7 @@
 
 #include "libpxe/buf.h"
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
 #include "libpxe/ntlmssp.h"
@@ -116,6 +117,7 @@ struct smbd {
 	uint64_t start_time;		/* FILETIME */
 	int exit_code;
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* One direction of NTLM, and the SPNEGO wrapping, of a session setup. */

@@ -101,10 +101,11 @@ int
 main(int argc, char **argv)
 {
 	struct cfg c = { .filter = DEFAULT_FILTER };
+	struct pxe_opts_mem optmem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "pxe-sniff", PACKAGE_VERSION,
 	    "[-i IFACE | -r FILE] [OPTION]...",
 	    "decode a PXE boot (DHCP, TFTP) and say which stage failed and why",
-	    epilog, options, set_option, &c };
+	    epilog, options, set_option, &c, &optmem };
 	char err[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
 	static struct sniff s;
@@ -188,5 +189,6 @@ main(int argc, char **argv)
 		pcap_dump_close(r.dump);
 	pcap_close(p);
 	sniff_free(&s);
+	pxe_opts_free(&optmem);
 	return rc;
 }

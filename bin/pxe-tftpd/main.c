@@ -260,6 +260,7 @@ teardown(struct tftpd *d)
 		pxe_fsroot_close(&d->root);
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -270,7 +271,7 @@ main(int argc, char **argv)
 		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
 		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
 		"7440, and Microsoft's variable window).",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/fsroot.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
@@ -91,6 +92,7 @@ struct tftpd {
 	int exit_code;
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* server.c */
