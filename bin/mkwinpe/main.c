@@ -27,7 +27,7 @@
 enum {
 	O_ISO = PXE_OPT_USER, O_WIM, O_TFTP, O_WINDIR, O_SCRIPT, O_SERVER,
 	O_SHARE, O_USER, O_PASSWORD, O_UNATTEND, O_DRIVERS, O_OVERLAY,
-	O_ARCH, O_VOLID, O_BYPASS, O_FORCE, O_QUIET, O_VERBOSE,
+	O_ARCH, O_VOLID, O_BYPASS, O_FORCE, O_QUIET, O_VERBOSE, O_PRINT,
 };
 
 static const struct pxe_opt options[] = {
@@ -49,6 +49,7 @@ static const struct pxe_opt options[] = {
 	{ "force", 'f', NULL, O_FORCE, "replace existing outputs" },
 	{ "quiet", 'q', NULL, O_QUIET, "print only errors, no progress" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "say what is done, step by step" },
+	{ "print-script", 0, NULL, O_PRINT, "print the start script --smb-server generates, and exit (no WINDOWS.iso needed)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -105,6 +106,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_FORCE: c->force = true; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_PRINT: c->print_script = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -115,7 +117,12 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 {
 	const char *msg = NULL;
 
-	if (nargs > 1)
+	if (c->print_script && !c->smb_server)
+		msg = "--print-script needs --smb-server (it prints the script "
+		    "that option generates)";
+	else if (c->print_script)
+		msg = NULL;
+	else if (nargs > 1)
 		msg = "one WINDOWS.iso only";
 	else if (nargs == 1 && c->dir_in)
 		msg = "give WINDOWS.iso or --windows-dir, not both";
@@ -668,6 +675,25 @@ init(struct mkwinpe *m)
 		m->tftp[i].fd = m->tftp[i].dirfd = -1;
 }
 
+/* --print-script: the generated start script on stdout. */
+static int
+print_script(const struct mkwinpe_config *c)
+{
+	char text[16384];
+	int len = script_build(c, c->drivers != NULL, text, sizeof(text));
+
+	if (len < 0) {
+		fprintf(stderr, "mkwinpe: the start script does not fit\n");
+		return 1;
+	}
+	if (fwrite(text, 1, (size_t)len, stdout) != (size_t)len ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "mkwinpe: cannot write to stdout\n");
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -686,6 +712,11 @@ main(int argc, char **argv)
 		return r == 1 ? 0 : 2;
 	if (check_usage(&m.cfg, argc - idx) != 0)
 		return 2;
+	if (m.cfg.print_script) {
+		r = print_script(&m.cfg);
+		pxe_opts_free(&m.optmem);
+		return r;
+	}
 	if (idx < argc)
 		m.cfg.iso_in = argv[idx];
 	pxe_log_set_level(m.cfg.verbosity > 0 ? PXE_LOG_INFO :

@@ -48,6 +48,7 @@ struct mkwinpe_config {
 	const char *arch;		/* --arch: must match the WIM's */
 	bool bypass_checks;
 	bool force;
+	bool print_script;		/* --print-script: print it, exit */
 	int verbosity;			/* -1 quiet, 0, 1 verbose */
 };
 

@@ -79,6 +79,7 @@ struct dhcpd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;
+	bool test;			/* --test: check, bind nothing */
 };
 
 struct dhcpd;
@@ -126,6 +127,7 @@ struct dhcpd {
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
 	int exit_code;
+	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
@@ -134,5 +136,7 @@ struct dhcpd {
 void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
 void dhcpd_log_counters(struct dhcpd *d);
+/* The --boot file for PXE clients of arch, or NULL. */
+const char *dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch);
 
 #endif

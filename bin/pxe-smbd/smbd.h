@@ -64,6 +64,7 @@ struct smbd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;
+	bool test;		/* --test: check, bind nothing */
 };
 
 struct smbd_counters {
@@ -116,6 +117,7 @@ struct smbd {
 	struct smbd_counters c;
 	uint64_t start_time;		/* FILETIME */
 	int exit_code;
+	bool started;		/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
 };

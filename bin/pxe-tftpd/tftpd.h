@@ -42,6 +42,7 @@ struct tftpd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	bool test;		/* --test: check, bind nothing, exit */
 };
 
 /* What SIGUSR1 and the exit report. */
@@ -90,6 +91,7 @@ struct tftpd {
 	uint64_t drop_log_at;	/* rate limit for "dropped" lines */
 	unsigned drop_log_n;
 	int exit_code;
+	bool started;		/* serving: counters at exit */
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
