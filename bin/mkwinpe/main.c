@@ -38,8 +38,8 @@ static const struct pxe_opt options[] = {
 	{ "start-script", 's', "FILE", O_SCRIPT, "run FILE when WinPE starts, instead of the generated script" },
 	{ "smb-server", 'S', "HOST", O_SERVER, "the generated script runs setup.exe from \\\\HOST\\SHARE" },
 	{ "share", 0, "NAME", O_SHARE, "the share holding the install files (default install)" },
-	{ "smb-user", 0, "USER", O_USER, "user for net use (default guest)" },
-	{ "smb-password", 0, "PASSWORD", O_PASSWORD, "password for net use (default guest)" },
+	{ "smb-user", 0, "USER", O_USER, "user for net use (default pxe; pxe-smbd takes any)" },
+	{ "smb-password", 0, "PASSWORD", O_PASSWORD, "password for net use: pxe-smbd's --password (required with --smb-server)" },
 	{ "unattend", 'u', "FILE", O_UNATTEND, "add FILE to the image; setup.exe runs with /unattend:" },
 	{ "drivers", 'd', "DIR", O_DRIVERS, "add DIR's drivers (.inf) to the image, loaded by drvload" },
 	{ "bypass-checks", 0, NULL, O_BYPASS, "set the Windows 11 LabConfig keys (TPM, Secure Boot, RAM)" },
@@ -117,7 +117,10 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 {
 	const char *msg = NULL;
 
-	if (c->print_script && !c->smb_server)
+	if (c->smb_server && !c->smb_password)
+		msg = "--smb-server needs --smb-password: the password pxe-smbd "
+		    "was started with (--password); any --smb-user works with it";
+	else if (c->print_script && !c->smb_server)
 		msg = "--print-script needs --smb-server (it prints the script "
 		    "that option generates)";
 	else if (c->print_script)
@@ -663,8 +666,7 @@ init(struct mkwinpe *m)
 
 	memset(m, 0, sizeof(*m));
 	m->cfg.share = "install";
-	m->cfg.smb_user = "guest";
-	m->cfg.smb_password = "guest";
+	m->cfg.smb_user = "pxe";
 	m->sigfd = -1;
 	m->wim_fd = -1;
 	m->src_copy.fd = m->src_copy.dirfd = -1;

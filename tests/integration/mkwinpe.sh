@@ -108,6 +108,15 @@ run 2 --wim "$O/x.iso" --iso "$O/x.iso" "$F/udfonly.iso"
 said 'the same file' "--iso and --wim the same"
 run 2 --wim "$O/x.wim" --bypass-checks "$F/udfonly.iso"
 said 'need --smb-server' "--bypass-checks alone"
+# No password: pxe-smbd has none to agree with (it refuses guest/guest).
+run 2 --wim "$O/x.wim" -S 10.0.0.1 "$F/udfonly.iso"
+said '^mkwinpe: --smb-server needs --smb-password: the password pxe-smbd was started with \(--password\)' \
+    "--smb-server without --smb-password"
+one_line "--smb-server without --smb-password"
+run 2 --smb-server 10.0.0.1 --print-script
+said -- '--smb-server needs --smb-password' "--print-script without --smb-password"
+run 0 --smb-server 192.168.42.1 --smb-password secret --print-script
+said 'net use I: "\\\\192.168.42.1\\install" /user:"pxe" "secret"' "--print-script"
 run 2 --wim "$O/x.wim" -S 10.0.0.1 --smb-password 'a"b' "$F/udfonly.iso"
 said -- "--smb-password: 'a\"b'" "a quote in the password"
 run 2 --wim "$O/x.wim" -S 'host&x' "$F/udfonly.iso"
