@@ -182,6 +182,8 @@ struct open {
 	uint16_t pipe_ctx;
 	uint8_t *pipe_out;		/* DCE/RPC output not yet read */
 	size_t pipe_len, pipe_off;
+	uint64_t bytes_read;		/* for the close line */
+	uint64_t t0_ns;			/* when it was opened */
 };
 
 /* A CHANGE_NOTIFY waiting (for ever: nothing changes) for CANCEL or

@@ -135,6 +135,9 @@ bool xfer_repeat(const struct xfer *xf, uint64_t hash);
 uint64_t xfer_hash(const void *pkt, size_t len);
 /* End xf now (server stopping, or its client restarted): no packet sent. */
 void xfer_abort(struct xfer *xf, const char *why);
+/* Bytes the live transfers have moved so far, each way (SIGUSR1). */
+void xfer_in_flight(const struct tftpd *d, uint64_t *sent,
+    uint64_t *received);
 /* Abort and free every transfer (the server is stopping). */
 void xfer_shutdown(struct tftpd *d);
 
