@@ -322,10 +322,14 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 		output_dir(&only, d_iso, sizeof(d_iso));
 		dirs[n] = d_iso;
 		needs[n] = iso_estimate(m) + wim;
-		/* Holding boot.wim alone where it cannot be moved in place:
-		 * a scratch boot.wim, and a scratch copy of the source's. */
+		/*
+		 * Where boot.wim cannot be moved in place, it is written to a
+		 * scratch file first: the peak is the ISO and that scratch.
+		 * The scratch copy of the source's boot.wim is gone by then
+		 * (wim_close), and it and the scratch fit in the same room.
+		 */
 		if (!m->cfg.out_wim && !m->cfg.out_tftp && !can_insert(d_iso))
-			needs[n] += wim + (m->src.iso ? wim_in : 0);
+			needs[n] += wim;
 		n++;
 	}
 	for (i = 0; i < n; i++) {
@@ -562,6 +566,56 @@ outputs_of(const struct mkwinpe_config *c)
 	    (c->out_tftp ? NEED_TFTP : 0);
 }
 
+/* The size of path, or 0. */
+static uint64_t
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+/*
+ * One line at the end (on a terminal, and with -v): what was written and
+ * how big, the architecture, the start script.
+ */
+static void
+summary(struct mkwinpe *m)
+{
+	const struct mkwinpe_config *c = &m->cfg;
+	char line[2048], sz[32];
+	size_t n = 0;
+	uint64_t t = 0;
+	unsigned i;
+
+	if (!m->tty && c->verbosity <= 0)
+		return;
+	if (c->out_iso)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "'%s' (%s), ",
+		    c->out_iso, size_text(file_size(c->out_iso), sz,
+		    sizeof(sz)));
+	if (c->out_wim && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "'%s' (%s), ",
+		    c->out_wim, size_text(file_size(c->out_wim), sz,
+		    sizeof(sz)));
+	for (i = 0; c->out_tftp && i < m->ntftp; i++)
+		t += file_size(m->tftp[i].final);
+	if (c->out_tftp && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%u files "
+		    "in '%s' (%s), ", m->ntftp, c->out_tftp, size_text(t, sz,
+		    sizeof(sz)));
+	if (n >= 2 && n < sizeof(line))
+		line[n - 2] = '\0';
+	fprintf(stderr, "mkwinpe: wrote %s: Windows PE %s, %s\n", line,
+	    m->arch, c->smb_server ? "installs from the share (generated "
+	    "start script)" : c->start_script ? "runs the --start-script" :
+	    "starts to a command prompt");
+	if (c->smb_server)
+		fprintf(stderr, "mkwinpe: it runs net use I: \\\\%s\\%s "
+		    "/user:%s and then I:\\setup.exe\n", c->smb_server,
+		    c->share, c->smb_user);
+}
+
 /* Everything after the options; 0, or 1 with m->err set. */
 static int
 run(struct mkwinpe *m)
@@ -609,12 +663,7 @@ run(struct mkwinpe *m)
 	for (i = 0; i < m->ntftp; i++)
 		if (out_commit(m, &m->tftp[i]) != 0)
 			return 1;
-	if (m->cfg.out_wim)
-		log_info("wrote '%s'", m->cfg.out_wim);
-	if (m->cfg.out_iso)
-		log_info("wrote '%s'", m->cfg.out_iso);
-	if (m->cfg.out_tftp)
-		log_info("wrote %u files in '%s'", m->ntftp, m->cfg.out_tftp);
+	summary(m);
 	return 0;
 }
 

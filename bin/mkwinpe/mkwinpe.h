@@ -173,6 +173,9 @@ int iso_plan(struct mkwinpe *m, int fd, struct iso_plan *p);
 int iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p);
 /* Can the filesystem of dirfd insert ranges (ext4, xfs)? */
 bool iso_can_insert(int dirfd);
+/* "816 KiB", "239.5 MiB", "4.02 GiB" into buf; returns buf. */
+const char *size_text(uint64_t bytes, char *buf, size_t cap);
+/* The ISO's size without boot.wim (metadata and the boot files). */
 uint64_t iso_estimate(struct mkwinpe *m);
 
 /* output.c */
