@@ -331,5 +331,8 @@ pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
 	free(lo);
 	if (argidx)
 		*argidx = optind;
+	/* --help, --version or an error: the program exits without them. */
+	if (r != 0)
+		pxe_opts_free(spec->mem);
 	return r;
 }

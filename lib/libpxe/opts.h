@@ -62,8 +62,8 @@ struct pxe_opts_spec {
 /*
  * Parse argv (and any -C files) through spec.  Returns 0 to go on; 1 when
  * --help or --version was printed (exit 0); 2 on a usage error, already
- * reported on stderr (exit 2).  *argidx gets the index of the first
- * non-option argument.
+ * reported on stderr (exit 2); then the values kept from files are freed
+ * already.  *argidx gets the index of the first non-option argument.
  */
 int pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
     int *argidx);
