@@ -901,11 +901,12 @@ int
 cmd_check(int argc, char **argv)
 {
 	struct chk *c = calloc(1, sizeof(*c));
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu check", PACKAGE_VERSION,
 	    "--root DIR", "lint a PXE boot tree",
 	    "Findings are lines FILE:LINE: what, how to fix (notes say "
 	    "\"note:\" and do\nnot count).  Exit status: 0 clean, 1 findings, "
-	    "2 usage error.\n", check_opts, set_check_option, c };
+	    "2 usage error.\n", check_opts, set_check_option, c, &mem };
 	char dirs[MAX_BOOTDIRS][512], loaders[MAX_BOOTDIRS][32];
 	bool efi[MAX_BOOTDIRS];
 	unsigned n = 0, i;
@@ -954,5 +955,6 @@ cmd_check(int argc, char **argv)
 	r = c->findings ? 1 : 0;
 	pxe_fsroot_close(&c->root);
 	free(c);
+	pxe_opts_free(&mem);
 	return r;
 }

@@ -200,6 +200,7 @@ int
 cmd_install(int argc, char **argv)
 {
 	struct install_cfg c;
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu install", PACKAGE_VERSION,
 	    "--root DIR [--syslinux-dir DIR] [--no-efi] [--secure-boot]",
 	    "copy pxelinux, its modules and memdisk (and syslinux.efi) into "
@@ -210,7 +211,7 @@ cmd_install(int argc, char **argv)
 	    "--secure-boot: bootx64.efi (shim) and grubx64.efi (signed GRUB, "
 	    "which reads\ngrub/grub.cfg): hand UEFI clients bootx64.efi.\n"
 	    "Exit status: 0 installed, 1 runtime failure, 2 usage error.\n",
-	    install_opts, set_install_option, &c };
+	    install_opts, set_install_option, &c, &mem };
 	struct syslinux_dirs d;
 	char src[1200], dst[256];
 	size_t i;
@@ -290,5 +291,6 @@ cmd_install(int argc, char **argv)
 
 		bad |= menu_main(7, av) != 0;
 	}
+	pxe_opts_free(&mem);
 	return bad ? 1 : 0;
 }

@@ -255,15 +255,88 @@ default_output(const struct menu_cfg *c, char *buf, size_t cap)
 	}
 }
 
+/*
+ * The loaders `install` puts in a root, each reading pxelinux.cfg/ in its
+ * own folder: a menu written with --root goes to every one present.
+ */
+static const struct {
+	const char *dir;	/* under the root: "" or "efi64/" */
+	const char *loader;
+	int format;
+} loaders[] = {
+	{ "", "pxelinux.0", FMT_PXELINUX },
+	{ "efi64/", "syslinux.efi", FMT_PXELINUX_EFI },
+};
+
+/* Write the menu for one loader folder; 0 or 1 (said why). */
+static int
+write_for(const struct menu_cfg *c, const char *dir, int format)
+{
+	char path[4096], name[512];
+	struct out o = { 0 };
+	unsigned skipped, i;
+	const char *why;
+	int r = 0;
+
+	if (menu_write(&c->m, format, &o, &skipped) < 0) {
+		fprintf(stderr, "mkpxemenu: out of memory\n");
+		out_free(&o);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/%s%s", c->root, dir, c->output ?
+	    c->output : default_output(c, name, sizeof(name)));
+	if (format == FMT_GRUB && skipped)
+		fprintf(stderr, "mkpxemenu: warning: %u entr%s left out of the "
+		    "GRUB menu: memdisk cannot boot an ISO under UEFI\n",
+		    skipped, skipped == 1 ? "y" : "ies");
+	for (i = 0; format == FMT_PXELINUX_EFI && i < c->m.n; i++)
+		if ((why = menu_entry_efi_problem(&c->m.entries[i])) != NULL)
+			fprintf(stderr, "mkpxemenu: warning: '%s' left out of "
+			    "%s: %s\n", c->m.entries[i].label, path, why);
+	if (format == FMT_PXELINUX_EFI && skipped == c->m.n) {
+		fprintf(stderr, "mkpxemenu: warning: no entry syslinux.efi "
+		    "can boot: %s not written\n", path);
+	} else if ((r = write_atomic(path, o.buf, o.len, 0644)) < 0) {
+		fprintf(stderr, "mkpxemenu: cannot write %s: %s\n", path,
+		    strerror(-r));
+		r = 1;
+	} else {
+		fprintf(stderr, "mkpxemenu: wrote %s\n", path);
+	}
+	out_free(&o);
+	return r;
+}
+
+/* With --root: the menu for every loader there (pxelinux.0 by default). */
+static int
+write_root(const struct menu_cfg *c)
+{
+	char p[4096];
+	size_t i;
+	int r = 0, n = 0;
+
+	if (c->output || c->format != FMT_PXELINUX)
+		return write_for(c, "", c->format);
+	for (i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s%s", c->root, loaders[i].dir,
+		    loaders[i].loader);
+		if (access(p, F_OK) < 0)
+			continue;
+		r |= write_for(c, loaders[i].dir, loaders[i].format);
+		n++;
+	}
+	return n ? r : write_for(c, "", FMT_PXELINUX);
+}
+
 int
 menu_main(int argc, char **argv)
 {
 	struct menu_cfg c;
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu", PACKAGE_VERSION,
 	    "[lookup|install|check] [OPTION]...",
 	    "write a pxelinux, iPXE or GRUB boot menu",
-	    menu_epilog, menu_opts, set_menu_option, &c };
-	char path[4096], name[512];
+	    menu_epilog, menu_opts, set_menu_option, &c, &mem };
 	const char *err;
 	struct out o = { 0 };
 	unsigned skipped;
@@ -296,6 +369,12 @@ menu_main(int argc, char **argv)
 		fprintf(stderr, "mkpxemenu: --output needs --root\n");
 		return 2;
 	}
+	if (c.root) {
+		r = write_root(&c);
+		menu_free(&c.m);
+		pxe_opts_free(&mem);
+		return r;
+	}
 	if (menu_write(&c.m, c.format, &o, &skipped) < 0) {
 		fprintf(stderr, "mkpxemenu: out of memory\n");
 		return 1;
@@ -305,25 +384,13 @@ menu_main(int argc, char **argv)
 		    "GRUB menu: memdisk cannot boot an ISO under UEFI\n",
 		    skipped, skipped == 1 ? "y" : "ies");
 	r = 0;
-	if (c.root == NULL) {
-		if (fwrite(o.buf, 1, o.len, stdout) != o.len ||
-		    fflush(stdout) != 0) {
-			fprintf(stderr, "mkpxemenu: cannot write to stdout\n");
-			r = 1;
-		}
-	} else {
-		snprintf(path, sizeof(path), "%s/%s", c.root, c.output ?
-		    c.output : default_output(&c, name, sizeof(name)));
-		if ((r = write_atomic(path, o.buf, o.len, 0644)) < 0) {
-			fprintf(stderr, "mkpxemenu: cannot write %s: %s\n",
-			    path, strerror(-r));
-			r = 1;
-		} else {
-			fprintf(stderr, "mkpxemenu: wrote %s\n", path);
-		}
+	if (fwrite(o.buf, 1, o.len, stdout) != o.len || fflush(stdout) != 0) {
+		fprintf(stderr, "mkpxemenu: cannot write to stdout\n");
+		r = 1;
 	}
 	out_free(&o);
 	menu_free(&c.m);
+	pxe_opts_free(&mem);
 	return r;
 }
 
@@ -380,11 +447,13 @@ static int
 cmd_lookup(int argc, char **argv)
 {
 	struct lookup_cfg c;
+	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu lookup", PACKAGE_VERSION,
 	    "--mac MAC [--ip IP] [--uuid UUID] [--root DIR]",
 	    "print the order in which pxelinux looks for its configuration",
 	    "Exit status: 0 (with --root: a file would be served), 1 none "
-	    "would, 2 usage error.\n", lookup_opts, set_lookup_option, &c };
+	    "would, 2 usage error.\n", lookup_opts, set_lookup_option, &c,
+	    &mem };
 	struct pxelinux_search s;
 	struct pxe_fsroot root;
 	char name[4096], found[4096], served[4096] = "";
@@ -464,6 +533,7 @@ cmd_lookup(int argc, char **argv)
 	free(hit);
 	if (c.root)
 		pxe_fsroot_close(&root);
+	pxe_opts_free(&mem);
 	return c.root && served_i < 0 ? 1 : 0;
 }
 

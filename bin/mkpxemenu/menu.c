@@ -297,29 +297,93 @@ def_label(const struct menu *m)
 	return m->def ? m->def : m->entries[0].label;
 }
 
+/*
+ * A file the loader fetches: with top "/", named from the TFTP root (for
+ * syslinux.efi in efi64/, where a relative name is under efi64/).
+ */
 static void
-pxelinux_entry(struct out *o, const struct entry *e)
+put_file(struct out *o, const char *top, const char *name)
+{
+	put(o, "%s%s", *top && name[0] != '/' && !is_url(name) &&
+	    !strstr(name, "::") ? top : "", name);
+}
+
+/* A comma-separated list of files (INITRD a,b), each through put_file. */
+static void
+put_files(struct out *o, const char *top, const char *list)
+{
+	const char *p = list, *comma;
+	char one[1024];
+
+	for (;;) {
+		comma = strchr(p, ',');
+		snprintf(one, sizeof(one), "%.*s", comma ? (int)(comma - p) :
+		    (int)strlen(p), p);
+		put_file(o, top, one);
+		if (comma == NULL)
+			break;
+		put(o, ",");
+		p = comma + 1;
+	}
+}
+
+const char *
+menu_entry_efi_problem(const struct entry *e)
+{
+	switch (e->kind) {
+	case ENTRY_WINPE:
+		if (!is_iso(e->kernel))
+			return NULL;
+		/* FALLTHROUGH */
+	case ENTRY_ISO:
+		return "syslinux.efi cannot run memdisk, which needs a BIOS "
+		    "(UEFI machines: boot the ISO over HTTP, or WinPE's folder "
+		    "through wimboot)";
+	case ENTRY_CHAIN:
+		return "chain.c32 starts BIOS boot sectors, which UEFI cannot run";
+	case ENTRY_IPXE:
+		return "ipxe.lkrn is a BIOS program (UEFI machines chain "
+		    "snponly.efi)";
+	default:
+		return NULL;
+	}
+}
+
+static void
+pxelinux_entry(struct out *o, const struct entry *e, const char *top)
 {
 	const char *chain = e->kernel ? e->kernel : "hd0";
-	size_t i;
+	char wf[1024];
+	size_t i, n;
 
 	put(o, "\nLABEL %s\n", e->label);
 	put(o, "\tMENU LABEL %s\n", e->text);
 	switch (e->kind) {
 	case ENTRY_LINUX:
-		put(o, "\tKERNEL %s\n", e->kernel);
-		if (e->initrd)
-			put(o, "\tINITRD %s\n", e->initrd);
+		put(o, "\tKERNEL ");
+		put_file(o, top, e->kernel);
+		put(o, "\n");
+		if (e->initrd) {
+			put(o, "\tINITRD ");
+			put_files(o, top, e->initrd);
+			put(o, "\n");
+		}
 		if (e->append)
 			put(o, "\tAPPEND %s\n", e->append);
 		break;
 	case ENTRY_WINPE:
 		if (!is_iso(e->kernel)) {
-			put(o, "\tCOM32 linux.c32\n\tAPPEND wimboot initrdfile=");
+			put(o, "\tCOM32 linux.c32\n\tAPPEND ");
+			put_file(o, top, "wimboot");
+			put(o, " initrdfile=");
+			n = strlen(e->kernel);
 			for (i = 0; i < 4; i++) {
 				if (i)
 					put(o, ",");
-				put_path(o, e->kernel, wim_files[i][0]);
+				snprintf(wf, sizeof(wf), "%s%s%s", e->kernel,
+				    n && e->kernel[n - 1] != '/' ? "/" : "",
+				    wim_files[i][0]);
+				put_file(o, top, wf);
 			}
 			put(o, "\n");
 			break;
@@ -344,13 +408,28 @@ pxelinux_entry(struct out *o, const struct entry *e)
 	}
 }
 
+/*
+ * pxelinux's format; efi: for syslinux.efi in a folder of the root, where
+ * the entries it cannot boot are left out (counted in *skipped).
+ */
 static void
-write_pxelinux(const struct menu *m, struct out *o)
+write_pxelinux(const struct menu *m, struct out *o, bool efi,
+    unsigned *skipped)
 {
+	const char *top = efi ? "/" : "", *def = def_label(m), *why;
 	unsigned i;
 
-	put(o, "# pxelinux configuration written by mkpxemenu %s\n",
-	    PACKAGE_VERSION);
+	if (efi) {
+		for (i = 0; i < m->n && def; i++)
+			if (strcmp(m->entries[i].label, def) == 0 &&
+			    menu_entry_efi_problem(&m->entries[i]))
+				def = NULL;
+		for (i = 0; i < m->n && def == NULL; i++)
+			if (menu_entry_efi_problem(&m->entries[i]) == NULL)
+				def = m->entries[i].label;
+	}
+	put(o, "# %s configuration written by mkpxemenu %s\n", efi ?
+	    "syslinux.efi" : "pxelinux", PACKAGE_VERSION);
 	if (m->serial >= 0)
 		put(o, "SERIAL %d %u\n", m->serial, m->baud);
 	if (m->ui != UI_NONE)
@@ -360,9 +439,17 @@ write_pxelinux(const struct menu *m, struct out *o)
 	/* pxelinux counts in tenths of a second; 0 waits for the user. */
 	put(o, "TIMEOUT %u\n", m->timeout * 10);
 	put(o, "MENU TITLE %s\n", m->title ? m->title : "PXE boot");
-	put(o, "DEFAULT %s\n", def_label(m));
-	for (i = 0; i < m->n; i++)
-		pxelinux_entry(o, &m->entries[i]);
+	if (def)
+		put(o, "DEFAULT %s\n", def);
+	for (i = 0; i < m->n; i++) {
+		if (efi && (why = menu_entry_efi_problem(&m->entries[i]))) {
+			put(o, "\n# '%s' left out: %s\n", m->entries[i].label,
+			    why);
+			(*skipped)++;
+			continue;
+		}
+		pxelinux_entry(o, &m->entries[i], top);
+	}
 }
 
 /* "hd1" (chain.c32's first argument) as a BIOS drive number. */
@@ -558,7 +645,8 @@ menu_write(const struct menu *m, enum menu_format fmt, struct out *o,
 	*skipped = 0;
 	switch (fmt) {
 	case FMT_PXELINUX:
-		write_pxelinux(m, o);
+	case FMT_PXELINUX_EFI:
+		write_pxelinux(m, o, fmt == FMT_PXELINUX_EFI, skipped);
 		break;
 	case FMT_IPXE:
 		write_ipxe(m, o);

@@ -34,7 +34,12 @@ struct entry {
 };
 
 enum menu_ui { UI_MENU, UI_VESAMENU, UI_NONE };
-enum menu_format { FMT_PXELINUX, FMT_IPXE, FMT_GRUB };
+/*
+ * FMT_PXELINUX_EFI is pxelinux's format for syslinux.efi in a folder of
+ * the root (efi64/): files named from the root with a leading '/', and
+ * no entry it cannot boot (menu_entry_efi_problem).
+ */
+enum menu_format { FMT_PXELINUX, FMT_IPXE, FMT_GRUB, FMT_PXELINUX_EFI };
 
 struct menu {
 	char *title;
@@ -68,6 +73,9 @@ const char *menu_add_entry(struct menu *m, const char *spec);
 /* The whole menu is consistent (a default that names an entry, at least
  * one entry).  NULL or the complaint. */
 const char *menu_validate(const struct menu *m);
+
+/* Why syslinux.efi cannot boot e (memdisk, BIOS-only programs), or NULL. */
+const char *menu_entry_efi_problem(const struct entry *e);
 
 /* Kind names, for messages. */
 const char *menu_kind_name(enum entry_kind k);

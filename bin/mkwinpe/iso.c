@@ -562,11 +562,14 @@ uint64_t
 iso_estimate(struct mkwinpe *m)
 {
 	struct src_file f;
-	uint64_t sum = 2u << 20;	/* metadata, catalog, padding */
+	uint64_t sum = 1u << 20;	/* metadata, catalog, padding */
 	int i;
 
 	for (i = 0; boot_files[i].name; i++) {
 		if (!((boot_files[i].need | boot_files[i].want) & NEED_ISO))
+			continue;
+		/* The new boot.wim replaces the source's: the caller adds it. */
+		if (strcmp(boot_files[i].name, "sources/boot.wim") == 0)
 			continue;
 		if (source_file(&m->src, boot_files[i].name, &f) == 0) {
 			sum += f.size + 2048;

@@ -27,7 +27,7 @@
 enum {
 	O_ISO = PXE_OPT_USER, O_WIM, O_TFTP, O_WINDIR, O_SCRIPT, O_SERVER,
 	O_SHARE, O_USER, O_PASSWORD, O_UNATTEND, O_DRIVERS, O_OVERLAY,
-	O_ARCH, O_VOLID, O_BYPASS, O_FORCE, O_QUIET, O_VERBOSE,
+	O_ARCH, O_VOLID, O_BYPASS, O_FORCE, O_QUIET, O_VERBOSE, O_PRINT,
 	O_DEPFILE, O_PWFILE, O_CHECK,
 };
 
@@ -39,9 +39,9 @@ static const struct pxe_opt options[] = {
 	{ "start-script", 's', "FILE", O_SCRIPT, "run FILE when WinPE starts, instead of the generated script" },
 	{ "smb-server", 'S', "HOST", O_SERVER, "the generated script runs setup.exe from \\\\HOST\\SHARE" },
 	{ "share", 0, "NAME", O_SHARE, "the share holding the install files (default install)" },
-	{ "smb-user", 0, "USER", O_USER, "user for net use (default guest)" },
-	{ "smb-password", 0, "PASSWORD", O_PASSWORD, "password for net use (default guest)" },
-	{ "smb-password-file", 0, "FILE", O_PWFILE, "the password is the first line of FILE" },
+	{ "smb-user", 0, "USER", O_USER, "user for net use (default pxe; pxe-smbd takes any)" },
+	{ "smb-password", 0, "PASSWORD", O_PASSWORD, "password for net use: pxe-smbd's --password (this or --smb-password-file is required with --smb-server)" },
+	{ "smb-password-file", 0, "FILE", O_PWFILE, "the password is the first line of FILE (as pxe-smbd --password-file)" },
 	{ "unattend", 'u', "FILE", O_UNATTEND, "add FILE to the image; setup.exe runs with /unattend:" },
 	{ "drivers", 'd', "DIR", O_DRIVERS, "add DIR's drivers (.inf) to the image, loaded by drvload" },
 	{ "bypass-checks", 0, NULL, O_BYPASS, "set the Windows 11 LabConfig keys (TPM, Secure Boot, RAM)" },
@@ -53,6 +53,7 @@ static const struct pxe_opt options[] = {
 	{ "check", 0, NULL, O_CHECK, "only say whether WINDOWS.iso is media mkwinpe can use" },
 	{ "quiet", 'q', NULL, O_QUIET, "print only errors, no progress" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "say what is done, step by step" },
+	{ "print-script", 0, NULL, O_PRINT, "print the start script --smb-server generates, and exit (no WINDOWS.iso needed)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -110,6 +111,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_FORCE: c->force = true; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
+	case O_PRINT: c->print_script = true; return NULL;
 	case O_DEPFILE: c->depfile = arg; return NULL;
 	case O_PWFILE: return deps_read_password(c, arg);
 	case O_CHECK: c->check = true; return NULL;
@@ -123,7 +125,16 @@ check_usage(const struct mkwinpe_config *c, int nargs)
 {
 	const char *msg = NULL;
 
-	if (nargs > 1)
+	if (c->smb_server && !c->smb_password)
+		msg = "--smb-server needs --smb-password or --smb-password-file: "
+		    "the password pxe-smbd "
+		    "was started with (--password); any --smb-user works with it";
+	else if (c->print_script && !c->smb_server)
+		msg = "--print-script needs --smb-server (it prints the script "
+		    "that option generates)";
+	else if (c->print_script)
+		msg = NULL;
+	else if (nargs > 1)
 		msg = "one WINDOWS.iso only";
 	else if (nargs == 1 && c->dir_in)
 		msg = "give WINDOWS.iso or --windows-dir, not both";
@@ -322,10 +333,14 @@ check_space(struct mkwinpe *m, uint64_t wim_in, uint64_t extra)
 		output_dir(&only, d_iso, sizeof(d_iso));
 		dirs[n] = d_iso;
 		needs[n] = iso_estimate(m) + wim;
-		/* Holding boot.wim alone where it cannot be moved in place:
-		 * a scratch boot.wim, and a scratch copy of the source's. */
+		/*
+		 * Where boot.wim cannot be moved in place, it is written to a
+		 * scratch file first: the peak is the ISO and that scratch.
+		 * The scratch copy of the source's boot.wim is gone by then
+		 * (wim_close), and it and the scratch fit in the same room.
+		 */
 		if (!m->cfg.out_wim && !m->cfg.out_tftp && !can_insert(d_iso))
-			needs[n] += wim + (m->src.iso ? wim_in : 0);
+			needs[n] += wim;
 		n++;
 	}
 	/* The stage (stage.c) goes beside --wim, else --iso, else the tree. */
@@ -564,6 +579,56 @@ outputs_of(const struct mkwinpe_config *c)
 	    (c->out_tftp ? NEED_TFTP : 0);
 }
 
+/* The size of path, or 0. */
+static uint64_t
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+/*
+ * One line at the end (on a terminal, and with -v): what was written and
+ * how big, the architecture, the start script.
+ */
+static void
+summary(struct mkwinpe *m)
+{
+	const struct mkwinpe_config *c = &m->cfg;
+	char line[2048], sz[32];
+	size_t n = 0;
+	uint64_t t = 0;
+	unsigned i;
+
+	if (!m->tty && c->verbosity <= 0)
+		return;
+	if (c->out_iso)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "'%s' (%s), ",
+		    c->out_iso, size_text(file_size(c->out_iso), sz,
+		    sizeof(sz)));
+	if (c->out_wim && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "'%s' (%s), ",
+		    c->out_wim, size_text(file_size(c->out_wim), sz,
+		    sizeof(sz)));
+	for (i = 0; c->out_tftp && i < m->ntftp; i++)
+		t += file_size(m->tftp[i].final);
+	if (c->out_tftp && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%u files "
+		    "in '%s' (%s), ", m->ntftp, c->out_tftp, size_text(t, sz,
+		    sizeof(sz)));
+	if (n >= 2 && n < sizeof(line))
+		line[n - 2] = '\0';
+	fprintf(stderr, "mkwinpe: wrote %s: Windows PE %s, %s\n", line,
+	    m->arch, c->smb_server ? "installs from the share (generated "
+	    "start script)" : c->start_script ? "runs the --start-script" :
+	    "starts to a command prompt");
+	if (c->smb_server)
+		fprintf(stderr, "mkwinpe: it runs net use I: \\\\%s\\%s "
+		    "/user:%s and then I:\\setup.exe\n", c->smb_server,
+		    c->share, c->smb_user);
+}
+
 /* Everything after the options; 0, or 1 with m->err set. */
 static int
 run(struct mkwinpe *m)
@@ -612,12 +677,7 @@ run(struct mkwinpe *m)
 	for (i = 0; i < m->ntftp; i++)
 		if (out_commit(m, &m->tftp[i]) != 0)
 			return 1;
-	if (m->cfg.out_wim)
-		log_info("wrote '%s'", m->cfg.out_wim);
-	if (m->cfg.out_iso)
-		log_info("wrote '%s'", m->cfg.out_iso);
-	if (m->cfg.out_tftp)
-		log_info("wrote %u files in '%s'", m->ntftp, m->cfg.out_tftp);
+	summary(m);
 	return m->cfg.depfile ? deps_write(m) : 0;
 }
 
@@ -670,8 +730,7 @@ init(struct mkwinpe *m)
 
 	memset(m, 0, sizeof(*m));
 	m->cfg.share = "install";
-	m->cfg.smb_user = "guest";
-	m->cfg.smb_password = "guest";
+	m->cfg.smb_user = "pxe";
 	m->sigfd = -1;
 	m->wim_fd = -1;
 	m->src_copy.fd = m->src_copy.dirfd = -1;
@@ -682,6 +741,25 @@ init(struct mkwinpe *m)
 		m->tftp[i].fd = m->tftp[i].dirfd = -1;
 }
 
+/* --print-script: the generated start script on stdout. */
+static int
+print_script(const struct mkwinpe_config *c)
+{
+	char text[16384];
+	int len = script_build(c, c->drivers != NULL, text, sizeof(text));
+
+	if (len < 0) {
+		fprintf(stderr, "mkwinpe: the start script does not fit\n");
+		return 1;
+	}
+	if (fwrite(text, 1, (size_t)len, stdout) != (size_t)len ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "mkwinpe: cannot write to stdout\n");
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -690,7 +768,7 @@ main(int argc, char **argv)
 		"mkwinpe", PACKAGE_VERSION, "[OPTION]... WINDOWS.iso",
 		"Make a bootable Windows PE (ISO, boot.wim or TFTP tree) from "
 		"a Windows ISO, with no root and no temporary directory.",
-		epilog, options, set_option, &m.cfg,
+		epilog, options, set_option, &m.cfg, &m.optmem,
 	};
 	int r, idx;
 
@@ -700,6 +778,11 @@ main(int argc, char **argv)
 		return r == 1 ? 0 : 2;
 	if (check_usage(&m.cfg, argc - idx) != 0)
 		return 2;
+	if (m.cfg.print_script) {
+		r = print_script(&m.cfg);
+		pxe_opts_free(&m.optmem);
+		return r;
+	}
 	if (idx < argc)
 		m.cfg.iso_in = argv[idx];
 	pxe_log_set_level(m.cfg.verbosity > 0 ? PXE_LOG_INFO :
@@ -711,6 +794,7 @@ main(int argc, char **argv)
 	interrupted(&m);
 	cleanup(&m, r != 0 || m.signo);
 	wimlib_global_cleanup();
+	pxe_opts_free(&m.optmem);
 	if (r != 0 || m.signo) {
 		log_err("%s", m.err[0] ? m.err : "failed");
 		return 1;

@@ -25,6 +25,7 @@
 
 #include "libpxe/fsroot.h"
 #include "libpxe/isofs.h"
+#include "libpxe/opts.h"
 
 struct wimlib_update_command;
 
@@ -52,6 +53,7 @@ struct mkwinpe_config {
 	const char *arch;		/* --arch: must match the WIM's */
 	bool bypass_checks;
 	bool force;
+	bool print_script;		/* --print-script: print it, exit */
 	int verbosity;			/* -1 quiet, 0, 1 verbose */
 	const char *depfile;		/* --depfile FILE */
 	const char *password_file;	/* --smb-password-file FILE */
@@ -134,6 +136,7 @@ struct mkwinpe {
 	struct deps deps;
 	time_t epoch;			/* the time stamped into the outputs */
 	char stage[4096];		/* the stage folder, or "" */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* source.c */
@@ -186,6 +189,9 @@ int iso_plan(struct mkwinpe *m, int fd, struct iso_plan *p);
 int iso_finish_in_place(struct mkwinpe *m, int fd, const struct iso_plan *p);
 /* Can the filesystem of dirfd insert ranges (ext4, xfs)? */
 bool iso_can_insert(int dirfd);
+/* "816 KiB", "239.5 MiB", "4.02 GiB" into buf; returns buf. */
+const char *size_text(uint64_t bytes, char *buf, size_t cap);
+/* The ISO's size without boot.wim (metadata and the boot files). */
 uint64_t iso_estimate(struct mkwinpe *m);
 
 /* deps.c */

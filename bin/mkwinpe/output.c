@@ -319,6 +319,19 @@ copy_to_fd(struct mkwinpe *m, struct src_file *f, int fd)
 	return 0;
 }
 
+const char *
+size_text(uint64_t bytes, char *buf, size_t cap)
+{
+	if (bytes < (1u << 20))
+		snprintf(buf, cap, "%llu KiB", (unsigned long long)
+		    ((bytes + 1023) >> 10));
+	else if (bytes < (1ull << 30))
+		snprintf(buf, cap, "%.1f MiB", (double)bytes / (1 << 20));
+	else
+		snprintf(buf, cap, "%.2f GiB", (double)bytes / (1 << 30));
+	return buf;
+}
+
 void
 progress_start(struct mkwinpe *m, const char *phase, uint64_t total)
 {
@@ -343,9 +356,15 @@ progress_update(struct mkwinpe *m, uint64_t done)
 	if (pct == m->last_pct)
 		return;
 	m->last_pct = pct;
-	fprintf(stderr, "\rmkwinpe: %s %3d%% (%llu of %llu MiB)\033[K",
-	    m->phase, pct, (unsigned long long)(done >> 20),
-	    (unsigned long long)(m->total >> 20));
+	if (m->total == 0) {
+		fprintf(stderr, "\rmkwinpe: %s\033[K", m->phase);
+	} else {
+		char a[32], b[32];
+
+		fprintf(stderr, "\rmkwinpe: %s %3d%% (%s of %s)\033[K",
+		    m->phase, pct, size_text(done, a, sizeof(a)),
+		    size_text(m->total, b, sizeof(b)));
+	}
 	fflush(stderr);
 }
 

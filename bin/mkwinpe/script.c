@@ -5,7 +5,11 @@
  * fixed sleep), "net use" with a user and password (a guest-only login is
  * what makes WinPE fail with "System error 58"), optionally the Windows 11
  * LabConfig keys, then setup.exe from the share; any failing step leaves a
- * message and a command prompt.  Pure functions: text in, text out.
+ * message and a command prompt.  When net use fails, the script shows its
+ * own words and, by the "System error N" in them, the likely cause: it
+ * waits and retries only for errors that time can cure (the network or the
+ * server not up yet), and stops at once on a wrong password or share.
+ * Pure functions: text in, text out.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +19,39 @@
 #include "mkwinpe.h"
 
 #define TRIES	30	/* connection attempts, 2 s apart */
+#define NET_OUT	"%TEMP%\\mkwinpe-net.txt"	/* net use's own words */
+
+/*
+ * What each "System error N" of net use most likely means here, and
+ * whether waiting can cure it.  {server} and {share} are filled in.  No
+ * cmd.exe metacharacters (& | < > ^ %) in the text: it is echoed.
+ */
+static const struct {
+	unsigned code;
+	bool retry;
+	const char *cause;
+} net_errors[] = {
+	{ 53, true, "nothing answers SMB on port 445 at {server} yet: the network "
+	  "is not up, a firewall blocks it, or pxe-smbd is not running there" },
+	{ 1231, true, "{server} cannot be reached: check the cable and the address "
+	  "Windows PE got (ipconfig)" },
+	{ 64, true, "the connection to {server} dropped: retrying" },
+	{ 67, false, "{server} has no share named {share}: it must be the NAME of "
+	  "pxe-smbd --share NAME=PATH, or give mkwinpe --share" },
+	{ 86, false, "the password was refused: mkwinpe --smb-password must be "
+	  "the --password pxe-smbd was started with" },
+	{ 1326, false, "the user name or password was refused: mkwinpe "
+	  "--smb-password must be the --password pxe-smbd was started with" },
+	{ 58, false, "{server} answered in a way this Windows refuses: an "
+	  "SMB1-only server, or a guest session it will not sign; start "
+	  "pxe-smbd with --password, not --guest, and give mkwinpe the same "
+	  "--smb-password" },
+	{ 1272, false, "this Windows blocks guest logons: start pxe-smbd with "
+	  "--password, not --guest, and give mkwinpe the same --smb-password" },
+	{ 5, false, "access denied: {server} refused this user the share {share}" },
+	{ 1219, false, "a connection to {server} with other credentials exists: "
+	  "net use * /delete, then run this script again" },
+};
 
 /* An appender that remembers overflowing instead of writing past cap. */
 struct text {
@@ -97,6 +134,64 @@ script_check_value(int what, const char *s)
 	return NULL;
 }
 
+/* text with {server} and {share} filled in. */
+static void
+put_cause(struct text *t, const char *text, const char *server,
+    const char *share)
+{
+	const char *p;
+
+	while ((p = strchr(text, '{')) != NULL) {
+		put(t, "%.*s", (int)(p - text), text);
+		if (strncmp(p, "{server}", 8) == 0) {
+			put(t, "%s", server);
+			text = p + 8;
+		} else if (strncmp(p, "{share}", 7) == 0) {
+			put(t, "%s", share);
+			text = p + 7;
+		} else {
+			put(t, "{");
+			text = p + 1;
+		}
+	}
+	put(t, "%s", text);
+}
+
+/*
+ * After a failed net use: show its words, pick "System error N" out of
+ * them, say the likely cause; retry (up to TRIES) what waiting can cure,
+ * stop at once on the rest.
+ */
+static void
+net_error_steps(struct text *t, const struct mkwinpe_config *c)
+{
+	size_t i;
+
+	line(t, "type \"%s\"", NET_OUT);
+	line(t, "set MKWINPE_ERR=");
+	line(t, "for /f \"tokens=3\" %%%%e in ('findstr /b /c:\"System error\" "
+	    "\"%s\"') do set MKWINPE_ERR=%%%%e", NET_OUT);
+	for (i = 0; i < sizeof(net_errors) / sizeof(net_errors[0]); i++)
+		line(t, "if \"%%MKWINPE_ERR%%\"==\"%u\" goto mkwinpe_e%u",
+		    net_errors[i].code, net_errors[i].code);
+	line(t, "echo mkwinpe: net use \\\\%s\\%s failed (System error "
+	    "%%MKWINPE_ERR%%, see above)", c->smb_server, c->share);
+	line(t, ":mkwinpe_retry");
+	line(t, "set /a MKWINPE_TRY+=1");
+	line(t, "if %%MKWINPE_TRY%% geq %d goto mkwinpe_fail", TRIES);
+	line(t, "echo mkwinpe: retrying in 2 s (%%MKWINPE_TRY%%/%d)", TRIES);
+	line(t, "ping -n 3 127.0.0.1 >nul");
+	line(t, "goto mkwinpe_connect");
+	for (i = 0; i < sizeof(net_errors) / sizeof(net_errors[0]); i++) {
+		line(t, ":mkwinpe_e%u", net_errors[i].code);
+		put(t, "echo mkwinpe: System error %u: ", net_errors[i].code);
+		put_cause(t, net_errors[i].cause, c->smb_server, c->share);
+		put(t, "\r\n");
+		line(t, "goto %s", net_errors[i].retry ? "mkwinpe_retry" :
+		    "mkwinpe_fail");
+	}
+}
+
 int
 script_build(const struct mkwinpe_config *c, bool drivers, char *buf,
     size_t cap)
@@ -135,14 +230,10 @@ script_build(const struct mkwinpe_config *c, bool drivers, char *buf,
 	line(&t, "set MKWINPE_STEP=net use I: \\\\%s\\%s", c->smb_server,
 	    c->share);
 	line(&t, "net use I: \"\\\\%s\\%s\" /user:\"%s\" \"%s\" "
-	    "/persistent:no >nul", c->smb_server, c->share, user, pw);
+	    "/persistent:no >\"%s\" 2>&1", c->smb_server, c->share, user, pw,
+	    NET_OUT);
 	line(&t, "if not errorlevel 1 goto mkwinpe_connected");
-	line(&t, "set /a MKWINPE_TRY+=1");
-	line(&t, "if %%MKWINPE_TRY%% geq %d goto mkwinpe_fail", TRIES);
-	line(&t, "echo mkwinpe: \\\\%s\\%s is not reachable yet, retrying "
-	    "(%%MKWINPE_TRY%%/%d)", c->smb_server, c->share, TRIES);
-	line(&t, "ping -n 3 127.0.0.1 >nul");
-	line(&t, "goto mkwinpe_connect");
+	net_error_steps(&t, c);
 	line(&t, ":mkwinpe_connected");
 	if (c->bypass_checks) {
 		line(&t, "set MKWINPE_STEP=LabConfig");

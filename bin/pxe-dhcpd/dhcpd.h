@@ -11,6 +11,7 @@
 
 #include "libpxe/dhcp.h"
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/loop.h"
 #include "lease.h"
 
@@ -79,6 +80,7 @@ struct dhcpd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;
+	bool test;			/* --test: check, bind nothing */
 };
 
 struct dhcpd;
@@ -126,7 +128,9 @@ struct dhcpd {
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
 	int exit_code;
+	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* server.c */
@@ -136,5 +140,7 @@ void dhcpd_log_counters(struct dhcpd *d);
 /* --probe on ifname: 0 no DHCP server answered, 1 one did (printed on
  * stdout) or the probe failed (said on stderr).  probe.c. */
 int dhcpd_probe(const char *ifname);
+/* The --boot file for PXE clients of arch, or NULL. */
+const char *dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch);
 
 #endif

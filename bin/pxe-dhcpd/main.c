@@ -28,7 +28,7 @@ enum {
 	O_IFACE = PXE_OPT_USER, O_RANGE, O_LEASETIME, O_ROUTER, O_DNS,
 	O_DOMAIN, O_OPTION, O_HOST, O_BOOT, O_HTTPBOOT, O_IPXEBOOT, O_NEXT,
 	O_PXECONF, O_PXEPREFIX, O_PROXY, O_LEASEFILE, O_USER, O_FOREGROUND,
-	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_PROBE,
+	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST, O_PROBE,
 };
 
 static const struct pxe_opt options[] = {
@@ -54,6 +54,7 @@ static const struct pxe_opt options[] = {
 	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "also log requests other than DISCOVER" },
 	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ "test", 0, NULL, O_TEST, "check the options, interfaces, lease folder and user, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
 	{ "probe", 0, NULL, O_PROBE, "look for another DHCP server on --interface and exit: 1 and its address if one answers, 0 if none (answers nothing)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
@@ -298,6 +299,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_LOG: c->log = arg; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
+	case O_TEST: c->test = true; return NULL;
 	case O_PROBE: c->probe = true; return NULL;
 	}
 	return "is not handled";
@@ -311,42 +313,21 @@ defaults(struct dhcpd_config *c)
 	c->lease_file = "/var/lib/pxekit/dhcpd.leases";
 }
 
-/* The interface's first IPv4 address and netmask.  0 or -1. */
-static int
-iface_addr(struct dhcpd_iface *ifc)
-{
-	struct ifaddrs *ifa, *i;
-	int r = -1;
-
-	if (getifaddrs(&ifa) < 0)
-		return -1;
-	for (i = ifa; i; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-		    strcmp(i->ifa_name, ifc->name) != 0)
-			continue;
-		ifc->addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
-		ifc->mask = ((struct sockaddr_in *)i->ifa_netmask)->
-		    sin_addr.s_addr;
-		r = 0;
-		break;
-	}
-	freeifaddrs(ifa);
-	return r;
-}
-
 static int
 listen_port(struct dhcpd *d, struct dhcpd_iface *ifc, struct pxe_io *io,
     uint16_t port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 	    .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY };
+	char hint[256];
 	int on = 1, fd;
 
 	fd = pxe_net_udp_listen((struct sockaddr *)&sa, sizeof(sa), ifc->name,
 	    true);
 	if (fd < 0) {
-		log_err("cannot listen on %s port %u: %s", ifc->name, port,
-		    strerror(-fd));
+		log_err("cannot listen on %s port %u: %s%s", ifc->name, port,
+		    strerror(-fd), pxe_net_bind_hint(-fd, "UDP", port, hint,
+		    sizeof(hint)));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
@@ -361,30 +342,137 @@ listen_port(struct dhcpd *d, struct dhcpd_iface *ifc, struct pxe_io *io,
 	return 0;
 }
 
-/* A range with no netmask can only serve an interface's own subnet. */
+/*
+ * Report one thing wrong with the configuration: a --test problem when ck
+ * is given, else a warning at start.
+ */
 static void
-check_ranges(const struct dhcpd *d)
+note(struct pxe_check *ck, const char *msg)
+{
+	if (ck)
+		pxe_check_fail(ck, "%s", msg);
+	else
+		log_warn("%s", msg);
+}
+
+static const char *
+ip4(uint32_t host_order, char *buf)
+{
+	uint32_t n = htonl(host_order);
+
+	return inet_ntop(AF_INET, &n, buf, INET_ADDRSTRLEN);
+}
+
+/*
+ * A range with no netmask can only serve an interface's own subnet, and
+ * must not hand out the server's own address.
+ */
+static void
+check_ranges(const struct dhcpd *d, struct pxe_check *ck)
 {
 	const struct dhcpd_range *rg;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char msg[512];
+	uint32_t self;
 	unsigned i, k;
 
 	for (i = 0; i < d->cfg.nranges; i++) {
 		rg = &d->cfg.ranges[i];
+		ip4(rg->start, a);
+		ip4(rg->end, b);
+		for (k = 0; k < d->nifs; k++) {
+			self = ntohl(d->ifs[k].addr);
+			if (self >= rg->start && self <= rg->end) {
+				snprintf(msg, sizeof(msg), "--range %s,%s holds "
+				    "this server's own address %s (%s): start "
+				    "it above or end it below", a, b,
+				    ip4(self, s), d->ifs[k].name);
+				note(ck, msg);
+			}
+		}
 		if (rg->mask)
 			continue;
 		for (k = 0; k < d->nifs; k++)
 			if ((htonl(rg->start) & d->ifs[k].mask) ==
 			    (d->ifs[k].addr & d->ifs[k].mask))
 				break;
-		if (k == d->nifs)
-			log_warn("range %s-%s is on no interface's subnet: give "
-			    "its netmask (--range START,END,MASK) to serve it "
-			    "through a relay", inet_ntop(AF_INET,
-			    &(uint32_t){ htonl(rg->start) }, a, sizeof(a)),
-			    inet_ntop(AF_INET, &(uint32_t){ htonl(rg->end) },
-			    b, sizeof(b)));
+		if (k == d->nifs && d->nifs > 0) {
+			snprintf(msg, sizeof(msg), "--range %s,%s is outside "
+			    "the subnet of %s (%s/%u): use addresses of that "
+			    "subnet, or give the range's netmask (--range "
+			    "START,END,MASK) to serve it through a relay", a, b,
+			    d->ifs[0].name, ip4(ntohl(d->ifs[0].addr), s),
+			    (unsigned)__builtin_popcount(d->ifs[0].mask));
+			note(ck, msg);
+		}
 	}
+}
+
+/* The machines most labs have: BIOS and x64 UEFI. */
+static const struct {
+	int arch;
+	const char *example;
+} common_arches[] = {
+	{ 0, "pxelinux.0" },
+	{ 9, "efi64/syslinux.efi" },
+};
+
+/* Warn about the common machines --boot gives nothing to. */
+static void
+check_boot(const struct dhcpd *d)
+{
+	size_t i;
+	int a;
+
+	for (i = 0; i < sizeof(common_arches) / sizeof(common_arches[0]);
+	    i++) {
+		a = common_arches[i].arch;
+		if (dhcpd_boot_rule(&d->cfg, a) == NULL)
+			log_warn("no --boot for %s (%s) machines: they will get "
+			    "an address and no boot file (PXE-E53); add --boot "
+			    "%s=%s", dhcp_arch_name(a), dhcp_arch_desc(a),
+			    dhcp_arch_name(a), common_arches[i].example);
+	}
+}
+
+/* Find every --interface and its IPv4 address; binds nothing. */
+static int
+find_ifaces(struct dhcpd *d, struct pxe_check *ck)
+{
+	struct dhcpd_iface *ifc;
+	unsigned i;
+	int r, bad = 0;
+
+	for (i = 0; i < d->cfg.niface; i++) {
+		ifc = &d->ifs[d->nifs];
+		memset(ifc, 0, sizeof(*ifc));
+		ifc->io67.fd = ifc->io4011.fd = -1;
+		ifc->d = d;
+		snprintf(ifc->name, sizeof(ifc->name), "%s", d->cfg.iface[i]);
+		if (ck) {
+			pxe_check_iface(ck, "--interface", ifc->name, true);
+		} else if ((r = pxe_net_if_ipv4(ifc->name, &ifc->addr,
+		    &ifc->mask)) == -ENODEV) {
+			log_err("--interface %s: no such interface (ip -br link "
+			    "lists them)", ifc->name);
+			return -1;
+		} else if (r == -EADDRNOTAVAIL) {
+			log_err("--interface %s has no IPv4 address: give it "
+			    "one, e.g. ip addr add 192.168.42.1/24 dev %s",
+			    ifc->name, ifc->name);
+			return -1;
+		} else if (r < 0) {
+			log_err("--interface %s: %s", ifc->name, strerror(-r));
+			return -1;
+		}
+		if (pxe_net_if_ipv4(ifc->name, &ifc->addr, &ifc->mask) < 0) {
+			bad++;
+			continue;
+		}
+		ifc->ifindex = (int)if_nametoindex(ifc->name);
+		d->nifs++;
+	}
+	return bad ? -1 : 0;
 }
 
 static int
@@ -394,21 +482,8 @@ open_ifaces(struct dhcpd *d)
 	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
 	unsigned i;
 
-	for (i = 0; i < d->cfg.niface; i++) {
-		ifc = &d->ifs[d->nifs];
-		memset(ifc, 0, sizeof(*ifc));
-		ifc->io67.fd = ifc->io4011.fd = -1;
-		ifc->d = d;
-		snprintf(ifc->name, sizeof(ifc->name), "%s", d->cfg.iface[i]);
-		if ((ifc->ifindex = (int)if_nametoindex(ifc->name)) == 0) {
-			log_err("--interface %s: no such interface", ifc->name);
-			return -1;
-		}
-		if (iface_addr(ifc) < 0) {
-			log_err("--interface %s has no IPv4 address", ifc->name);
-			return -1;
-		}
-		d->nifs++;
+	for (i = 0; i < d->nifs; i++) {
+		ifc = &d->ifs[i];
 		if (listen_port(d, ifc, &ifc->io67, DHCP_SERVER_PORT) < 0)
 			return -1;
 		if (d->cfg.proxy && listen_port(d, ifc, &ifc->io4011,
@@ -419,7 +494,6 @@ open_ifaces(struct dhcpd *d)
 		log_info("listening on %s (%s/%s) port 67%s", ifc->name, a, m,
 		    d->cfg.proxy ? " and 4011, proxyDHCP" : "");
 	}
-	check_ranges(d);
 	return 0;
 }
 
@@ -428,6 +502,18 @@ static void
 log_counters(void *arg)
 {
 	dhcpd_log_counters(arg);
+}
+
+/* The lease file's folder: missing on a first run after make install. */
+static int
+check_lease_dir(const struct dhcpd *d, struct pxe_check *ck)
+{
+	struct pxe_check own = { "pxe-dhcpd", 0, true };
+
+	if (d->cfg.proxy)
+		return 0;
+	pxe_check_parent(ck ? ck : &own, "--lease-file", d->cfg.lease_file);
+	return own.problems ? -1 : 0;
 }
 
 static int
@@ -443,6 +529,10 @@ setup(struct dhcpd *d)
 	}
 	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
 	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
+	/* Everything that can be wrong before anything is bound. */
+	if (find_ifaces(d, NULL) < 0 || pxe_daemon_check_user(d->cfg.user) < 0 ||
+	    check_lease_dir(d, NULL) < 0)
+		return 1;
 	if ((d->loop = pxe_loop_new()) == NULL) {
 		log_err("cannot create the event loop: %s", strerror(errno));
 		return 1;
@@ -458,17 +548,105 @@ setup(struct dhcpd *d)
 			log_warn("%s: %u unreadable lines skipped",
 			    d->cfg.lease_file, bad);
 	}
-	log_info("started, version %s, %s%zu leases in %s", PACKAGE_VERSION,
-	    d->cfg.proxy ? "proxyDHCP, " : "", d->leases ?
-	    lease_count(d->leases) : (size_t)0, d->cfg.proxy ? "(none)" :
-	    d->cfg.lease_file);
+	check_ranges(d, NULL);
+	check_boot(d);
 	if (open_ifaces(d) < 0)
 		return 1;
 	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
+	log_info("started, version %s, %s%zu leases in %s", PACKAGE_VERSION,
+	    d->cfg.proxy ? "proxyDHCP, " : "", d->leases ?
+	    lease_count(d->leases) : (size_t)0, d->cfg.proxy ? "(none)" :
+	    d->cfg.lease_file);
+	d->started = true;
 	return 0;
+}
+
+/* --test -v: the settings as understood, as lines of a -C file. */
+static void
+print_config(const struct dhcpd_config *c, FILE *f)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], v[512], nb[32];
+	const struct dhcpd_host *h;
+	const char *an;
+	unsigned i;
+
+	for (i = 0; i < c->niface; i++)
+		fprintf(f, "interface %s\n", c->iface[i]);
+	for (i = 0; i < c->nranges; i++) {
+		fprintf(f, "range %s,%s", ip4(c->ranges[i].start, a),
+		    ip4(c->ranges[i].end, b));
+		if (c->ranges[i].mask)
+			fprintf(f, ",%s", inet_ntop(AF_INET, &c->ranges[i].mask,
+			    a, sizeof(a)));
+		if (c->ranges[i].lease_time)
+			fprintf(f, ",%u", c->ranges[i].lease_time);
+		fputc('\n', f);
+	}
+	fprintf(f, "lease-time %u\n", c->lease_time);
+	for (i = 0; i < c->nopts; i++) {
+		dhcp_opt_to_text(c->opts[i].code, c->opts[i].data,
+		    c->opts[i].len, v, sizeof(v));
+		fprintf(f, "option %s,%s\n", dhcp_opt_name(c->opts[i].code, nb,
+		    sizeof(nb)), v);
+	}
+	for (i = 0; i < c->nhosts; i++) {
+		h = &c->hosts[i];
+		fprintf(f, "host %02x:%02x:%02x:%02x:%02x:%02x,%s%s%s%s%s\n",
+		    h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+		    h->mac[5], ip4(h->addr, a), h->name[0] || h->bootfile ?
+		    "," : "", h->name, h->bootfile ? "," : "",
+		    h->bootfile ? h->bootfile : "");
+	}
+	for (i = 0; i < c->nboot; i++) {
+		an = c->boot[i].arch < 0 ? NULL : dhcp_arch_name(c->boot[i].arch);
+		fprintf(f, "boot %s%s%s\n", an ? an : "", an ? "=" : "",
+		    c->boot[i].file);
+	}
+	for (i = 0; i < c->nhttp; i++) {
+		an = c->http[i].arch < 0 ? NULL : dhcp_arch_name(c->http[i].arch);
+		fprintf(f, "http-boot %s%s%s\n", an ? an : "", an ? "=" : "",
+		    c->http[i].file);
+	}
+	if (c->ipxe_boot)
+		fprintf(f, "ipxe-boot %s\n", c->ipxe_boot);
+	if (c->next_server)
+		fprintf(f, "next-server %s\n", inet_ntop(AF_INET,
+		    &c->next_server, a, sizeof(a)));
+	if (c->pxelinux_config)
+		fprintf(f, "pxelinux-config %s\n", c->pxelinux_config);
+	if (c->pxelinux_prefix)
+		fprintf(f, "pxelinux-prefix %s\n", c->pxelinux_prefix);
+	if (c->proxy)
+		fprintf(f, "proxy\n");
+	fprintf(f, "lease-file %s\n", c->lease_file);
+	if (c->user)
+		fprintf(f, "user %s\n", c->user);
+	if (c->pidfile)
+		fprintf(f, "pid-file %s\n", c->pidfile);
+	if (c->log)
+		fprintf(f, "log %s\n", c->log);
+}
+
+/* --test: check what setup would need, binding nothing; the exit status. */
+static int
+test_config(struct dhcpd *d)
+{
+	struct pxe_check ck = { "pxe-dhcpd", 0, false };
+
+	find_ifaces(d, &ck);
+	check_ranges(d, &ck);
+	check_boot(d);
+	check_lease_dir(d, &ck);
+	pxe_check_user(&ck, d->cfg.user);
+	if (d->cfg.pidfile && *d->cfg.pidfile)
+		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
+	pxe_check_log(&ck, d->cfg.log);
+	if (d->cfg.verbosity > 0)
+		print_config(&d->cfg, stdout);
+	return pxe_check_done(&ck);
 }
 
 static void
@@ -477,7 +655,7 @@ teardown(struct dhcpd *d)
 	unsigned i;
 	int r;
 
-	if (d->loop)
+	if (d->started)
 		dhcpd_log_counters(d);
 	for (i = 0; i < d->nifs; i++) {
 		if (d->ifs[i].io67.fd >= 0)
@@ -492,6 +670,7 @@ teardown(struct dhcpd *d)
 	pxe_loop_free(d->loop);
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -502,7 +681,7 @@ main(int argc, char **argv)
 		"pxe-dhcpd", PACKAGE_VERSION, "[OPTION]...",
 		"Hand out addresses and boot files to machines that boot over "
 		"the network (DHCP, BOOTP, PXE, proxyDHCP).",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 
@@ -537,6 +716,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "pxe-dhcpd: --proxy needs --boot: it only "
 		    "hands out boot files\n");
 		return 2;
+	}
+	if (d.cfg.test) {
+		r = test_config(&d);
+		pxe_opts_free(&d.optmem);
+		return r;
 	}
 	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
 		log_err("event loop failed: %s", strerror(errno));

@@ -184,6 +184,12 @@ pick_rule(const struct dhcpd_rule *rules, unsigned n, int arch)
 	return NULL;
 }
 
+const char *
+dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch)
+{
+	return pick_rule(cfg->boot, cfg->nboot, arch);
+}
+
 /* The boot file for this client, or NULL.  *http: it is an HTTP URL. */
 static const char *
 boot_file(const struct ctx *c, int arch, bool *http)
@@ -234,8 +240,18 @@ add_boot(struct ctx *c, struct dhcp_reply *r)
 	    !(c->host && c->host->bootfile))
 		return NULL;
 	arch = dhcp_client_arch(c->m);
-	if ((file = boot_file(c, arch, &http)) == NULL)
+	if ((file = boot_file(c, arch, &http)) == NULL) {
+		/* Said once per exchange: the machine will show PXE-E53. */
+		if (dhcp_msg_type(c->m) == DHCPDISCOVER)
+			log_warn("%s %s arch %d (%s): no %s for it, so it gets "
+			    "no boot file (PXE-E53): add %s %s=FILE", c->mac,
+			    http ? "HTTPClient" : "PXEClient", arch,
+			    dhcp_arch_name(arch) ? dhcp_arch_name(arch) : "?",
+			    http ? "--http-boot" : "--boot", http ?
+			    "--http-boot" : "--boot", dhcp_arch_name(arch) ?
+			    dhcp_arch_name(arch) : "ARCH");
 		return NULL;
+	}
 	snprintf(r->file, sizeof(r->file), "%s", file);
 	dhcp_reply_add_str(r, DHCP_OPT_BOOTFILE, file);
 	if (http) {
@@ -732,12 +748,8 @@ on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 	if (type != DHCPDISCOVER && type != DHCPREQUEST)
 		return;
 	start_reply(c, &r, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK);
-	if ((file = add_boot(c, &r)) == NULL) {
-		log_info("%s(%s) %s PXEClient arch %d: no --boot rule for it",
-		    dhcp_msgtype_str(type), c->ifc->name, c->mac,
-		    dhcp_client_arch(c->m));
-		return;
-	}
+	if ((file = add_boot(c, &r)) == NULL)
+		return;		/* add_boot said why */
 	if (type == DHCPDISCOVER)
 		c->d->c.offers++;
 	else

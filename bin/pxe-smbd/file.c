@@ -44,9 +44,33 @@ open_add(struct conn *c)
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	o->id = ++c->open_gen << 16 | slot;
+	o->t0_ns = pxe_now_ns();
 	c->opens[slot] = o;
 	c->nopens++;
 	return o;
+}
+
+/*
+ * The close line: a file that was read says how much and how fast (a
+ * 4 GB install.wim is otherwise silent from open to close); others only
+ * at -v.
+ */
+static void
+log_close(const struct conn *c, const struct open *o)
+{
+	double s = (double)(pxe_now_ns() - o->t0_ns) / 1e9;
+	char esc[512];
+
+	if (o->pipe || o->special || o->path == NULL || o->st.dir)
+		return;
+	smbd_escape(esc, sizeof(esc), o->path);
+	if (o->bytes_read == 0) {
+		log_debug("%s: close /%s (nothing read)", c->peer, esc);
+		return;
+	}
+	log_info("closed /%s for %s: %" PRIu64 " of %" PRIu64 " bytes read in "
+	    "%.2f s (%.1f MB/s)", esc, c->peer, o->bytes_read, o->st.size, s,
+	    s > 0 ? (double)o->bytes_read / s / 1e6 : 0.0);
 }
 
 static void
@@ -55,6 +79,7 @@ open_free(struct conn *c, struct open *o)
 	unsigned slot = (unsigned)(o->id & 0xffff);
 	size_t i;
 
+	log_close(c, o);
 	if (slot < c->cap_opens && c->opens[slot] == o) {
 		c->opens[slot] = NULL;
 		c->nopens--;
@@ -599,6 +624,7 @@ smb_read(struct req *r)
 	r->b.off = SMB2_READ_DATA_OFF + (size_t)n;
 	c->d->c.reads++;
 	c->d->c.bytes_read += (uint64_t)n;
+	o->bytes_read += (uint64_t)n;
 	r->body_done = true;
 	return 0;
 }

@@ -24,7 +24,7 @@
 enum {
 	O_SHARE = PXE_OPT_USER, O_PASSWORD, O_PASSWORD_FILE, O_GUEST,
 	O_LISTEN, O_PORT, O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
-	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST,
 };
 
 static const struct pxe_opt options[] = {
@@ -45,6 +45,7 @@ static const struct pxe_opt options[] = {
 	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "also log every open and negotiation" },
 	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ "test", 0, NULL, O_TEST, "check the options, shares and user, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -165,6 +166,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_LOG: c->log = arg; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
+	case O_TEST: c->test = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -320,6 +322,7 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct listener *l = &d->ls[d->nls];
+	char hint[256];
 	int fd, r;
 
 	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
@@ -329,8 +332,9 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 	}
 	if ((fd = pxe_net_tcp_listen((struct sockaddr *)&ss, len, 512)) < 0) {
 		if (!quiet)
-			log_err("cannot listen on %s port %u: %s", addr,
-			    d->cfg.port, strerror(-fd));
+			log_err("cannot listen on %s port %u: %s%s", addr,
+			    d->cfg.port, strerror(-fd), pxe_net_bind_hint(-fd,
+			    "TCP", d->cfg.port, hint, sizeof(hint)));
 		return fd;
 	}
 	l->io.fd = fd;
@@ -399,10 +403,7 @@ setup(struct smbd *d)
 		return 1;
 	}
 	pxe_timer_init(&d->reap, conn_reap, d);
-	log_info("started, version %s, %s%s", PACKAGE_VERSION,
-	    d->cfg.password ? "shared-secret logons" : "guest logons only",
-	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
-	if (open_shares(d) < 0)
+	if (pxe_daemon_check_user(d->cfg.user) < 0 || open_shares(d) < 0)
 		return 1;
 	pxe_daemon_raise_nofile((unsigned long long)d->cfg.max_connections *
 	    8 + 64);
@@ -412,7 +413,78 @@ setup(struct smbd *d)
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
+	log_info("started, version %s, %s%s", PACKAGE_VERSION,
+	    d->cfg.password ? "shared-secret logons" : "guest logons only",
+	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
+	d->started = true;
 	return 0;
+}
+
+/* --test -v: the settings as understood, as lines of a -C file. */
+static void
+print_config(const struct smbd_config *c, FILE *f)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nshares; i++)
+		fprintf(f, "share %s=%s\n", c->shares[i].name,
+		    c->shares[i].path);
+	if (c->password)
+		fprintf(f, "# a password is set (not shown)\n");
+	if (c->guest)
+		fprintf(f, "guest\n");
+	for (i = 0; i < c->nlisten; i++)
+		fprintf(f, "listen %s\n", c->listen[i]);
+	fprintf(f, "port %u\nmax-connections %u\nidle-timeout %u\n",
+	    c->port, c->max_connections, c->idle_timeout);
+	if (c->require_signing)
+		fprintf(f, "require-signing\n");
+	if (c->name)
+		fprintf(f, "name %s\n", c->name);
+	fprintf(f, "workgroup %s\n", c->workgroup);
+	if (c->user)
+		fprintf(f, "user %s\n", c->user);
+	if (c->pidfile)
+		fprintf(f, "pid-file %s\n", c->pidfile);
+	if (c->log)
+		fprintf(f, "log %s\n", c->log);
+}
+
+/* --test: check what setup would need, binding nothing; the exit status. */
+static int
+test_config(struct smbd *d)
+{
+	struct pxe_check ck = { "pxe-smbd", 0, false };
+	struct sockaddr_storage ss;
+	uint8_t hash[16];
+	socklen_t len;
+	struct share sh;
+	unsigned i;
+
+	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
+	    strlen(d->cfg.password), hash) < 0)
+		pxe_check_fail(&ck, "--password: not valid UTF-8");
+	for (i = 0; i < d->cfg.nshares; i++) {
+		memset(&sh, 0, sizeof(sh));
+		sh.name = (char *)d->cfg.shares[i].name;
+		sh.path = (char *)d->cfg.shares[i].path;
+		if (open_share(&sh) < 0)
+			ck.problems++;	/* open_share said why */
+		else
+			sh.ops->free(sh.be);
+	}
+	for (i = 0; i < d->cfg.nlisten; i++)
+		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
+		    &len) < 0)
+			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
+			    "address", d->cfg.listen[i]);
+	pxe_check_user(&ck, d->cfg.user);
+	if (d->cfg.pidfile && *d->cfg.pidfile)
+		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
+	pxe_check_log(&ck, d->cfg.log);
+	if (d->cfg.verbosity > 0)
+		print_config(&d->cfg, stdout);
+	return pxe_check_done(&ck);
 }
 
 static void
@@ -420,10 +492,10 @@ teardown(struct smbd *d)
 {
 	unsigned i;
 
-	if (d->loop) {
+	if (d->loop)
 		conn_close_all(d);
+	if (d->started)
 		smbd_log_counters(d);
-	}
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	for (i = 0; i < d->nshares; i++)
@@ -438,6 +510,7 @@ teardown(struct smbd *d)
 	}
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -448,7 +521,7 @@ main(int argc, char **argv)
 		"pxe-smbd", PACKAGE_VERSION, "--share NAME=PATH... [OPTION]...",
 		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
 		"3.1.1, signed) for network installs of Windows.",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 
@@ -471,6 +544,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "pxe-smbd: give --password, --password-file "
 		    "or --guest\n");
 		return 2;
+	}
+	if (d.cfg.test) {
+		d.exit_code = test_config(&d);
+		teardown(&d);
+		return d.exit_code;
 	}
 	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
 		log_err("event loop failed: %s", strerror(errno));

@@ -17,6 +17,7 @@
 
 #include "libpxe/buf.h"
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
 #include "libpxe/ntlmssp.h"
@@ -63,6 +64,7 @@ struct smbd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;
+	bool test;		/* --test: check, bind nothing */
 };
 
 struct smbd_counters {
@@ -115,7 +117,9 @@ struct smbd {
 	struct smbd_counters c;
 	uint64_t start_time;		/* FILETIME */
 	int exit_code;
+	bool started;		/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* One direction of NTLM, and the SPNEGO wrapping, of a session setup. */
@@ -178,6 +182,8 @@ struct open {
 	uint16_t pipe_ctx;
 	uint8_t *pipe_out;		/* DCE/RPC output not yet read */
 	size_t pipe_len, pipe_off;
+	uint64_t bytes_read;		/* for the close line */
+	uint64_t t0_ns;			/* when it was opened */
 };
 
 /* A CHANGE_NOTIFY waiting (for ever: nothing changes) for CANCEL or

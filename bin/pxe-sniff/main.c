@@ -20,7 +20,7 @@
 
 enum {
 	O_IFACE = PXE_OPT_USER, O_READ, O_WRITE, O_FILTER, O_COUNT, O_VERBOSE,
-	O_JSON, O_TIMELINE,
+	O_JSON, O_TIMELINE, O_EXITSTATUS,
 };
 
 static const struct pxe_opt options[] = {
@@ -31,20 +31,23 @@ static const struct pxe_opt options[] = {
 	{ "count", 'c', "N", O_COUNT, "stop after N packets" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "-v every DHCP field and option; -vv every TFTP packet too" },
 	{ "json", 0, NULL, O_JSON, "one JSON object per event (see pxe-sniff(8))" },
-	{ "timeline", 0, NULL, O_TIMELINE, "one boot story per client, at the end" },
+	{ "timeline", 0, NULL, O_TIMELINE, "one boot story per client, at the end (not with --json)" },
+	{ "exit-status", 0, NULL, O_EXITSTATUS, "exit 1 when a client's boot FAILED (for scripts)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
 static const char epilog[] =
     "Without -i or -r: -i any.  Ctrl-C (or the end of the file) prints the\n"
     "diagnosis for each client.  Exit status: 0 done, 1 cannot capture or\n"
-    "read, 2 usage error.  See pxe-sniff(8).\n";
+    "read (or, with --exit-status, a boot FAILED), 2 usage error.\n"
+    "See pxe-sniff(8).\n";
 
 struct cfg {
 	const char *iface, *file, *save, *filter;
 	uint64_t count;
 	int verbose;
 	enum out_mode mode;
+	bool json, timeline, exit_status;
 };
 
 /* The capture Ctrl-C must interrupt: a signal handler can reach nothing
@@ -74,8 +77,12 @@ set_option(void *ctx, int id, const char *arg)
 		return pxe_parse_u64(arg, 1, UINT64_MAX / 2, &c->count) < 0 ?
 		    pxe_range_msg(msg, sizeof(msg), 1, UINT64_MAX / 2) : NULL;
 	case O_VERBOSE: c->verbose++; return NULL;
-	case O_JSON: c->mode = OUT_JSON; return NULL;
-	case O_TIMELINE: c->mode = OUT_TIMELINE; return NULL;
+	case O_JSON: c->mode = OUT_JSON; c->json = true; return NULL;
+	case O_TIMELINE:
+		c->mode = OUT_TIMELINE;
+		c->timeline = true;
+		return NULL;
+	case O_EXITSTATUS: c->exit_status = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -101,10 +108,11 @@ int
 main(int argc, char **argv)
 {
 	struct cfg c = { .filter = DEFAULT_FILTER };
+	struct pxe_opts_mem optmem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "pxe-sniff", PACKAGE_VERSION,
 	    "[-i IFACE | -r FILE] [OPTION]...",
 	    "decode a PXE boot (DHCP, TFTP) and say which stage failed and why",
-	    epilog, options, set_option, &c };
+	    epilog, options, set_option, &c, &optmem };
 	char err[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
 	static struct sniff s;
@@ -118,6 +126,12 @@ main(int argc, char **argv)
 	if (idx < argc) {
 		fprintf(stderr, "pxe-sniff: unexpected argument '%s' (a filter "
 		    "goes in -f)\n", argv[idx]);
+		return 2;
+	}
+	if (c.json && c.timeline) {
+		fprintf(stderr, "pxe-sniff: --json and --timeline exclude each "
+		    "other (--json has every event with its client and time; "
+		    "group them by \"client\")\n");
 		return 2;
 	}
 	if (c.iface && c.file) {
@@ -173,6 +187,16 @@ main(int argc, char **argv)
 	rc = pcap_loop(p, c.count ? (int)(c.count > 0x7fffffff ? 0x7fffffff :
 	    c.count) : -1, on_packet, (u_char *)&r);
 	running = NULL;
+	if (c.file == NULL) {
+		struct pcap_stat st;
+
+		if (pcap_stats(p, &st) == 0)
+			s.pcap_drops = (uint64_t)st.ps_drop + st.ps_ifdrop;
+		if (s.pcap_drops)
+			fprintf(stderr, "pxe-sniff: the capture dropped %llu "
+			    "packets: transfers may show as incomplete\n",
+			    (unsigned long long)s.pcap_drops);
+	}
 	if (rc == PCAP_ERROR) {
 		fprintf(stderr, "pxe-sniff: %s\n", pcap_geterr(p));
 		rc = 1;
@@ -187,6 +211,9 @@ main(int argc, char **argv)
 	if (r.dump)
 		pcap_dump_close(r.dump);
 	pcap_close(p);
+	if (rc == 0 && c.exit_status && s.failed)
+		rc = 1;
 	sniff_free(&s);
+	pxe_opts_free(&optmem);
 	return rc;
 }

@@ -112,6 +112,57 @@ tftp_silent(const struct sniff *s, const struct client *c, char *d, size_t n)
 	return false;
 }
 
+/* A file asked for after pxelinux got its menu: the menu's, not DHCP's. */
+static bool
+after_menu(const struct client *c, const struct xfer *x)
+{
+	return c->cfg_used[0] && x->t0 >= c->cfg_t;
+}
+
+static bool
+menu_file_notfound(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_ERROR && x->err_code == TFTP_ENOTFOUND &&
+		    pxelinux_classify(x->file, NULL) == PXELINUX_NOT_CONFIG &&
+		    after_menu(c, x)) {
+			snprintf(d, n, "\"%s\", named by the menu %s, not found "
+			    "on the server (ERROR 1 \"%s\")", x->file,
+			    c->cfg_used, x->err_msg);
+			return true;
+		}
+	return false;
+}
+
+static bool
+capture_incomplete(const struct sniff *s, const struct client *c, char *d,
+    size_t n)
+{
+	const struct xfer *x;
+
+	FOR_XFERS(s, c, x)
+		if (x->state == X_INCOMPLETE || (x->state == X_OPEN &&
+		    x->missing)) {
+			snprintf(d, n, "\"%s\": %llu bytes in the capture%s%s, "
+			    "%llu block%s missing%s", x->file,
+			    (unsigned long long)x->bytes, x->tsize ? " of " : "",
+			    x->tsize ? "its tsize" : "",
+			    (unsigned long long)x->missing, x->missing == 1 ?
+			    "" : "s", s->pcap_drops ? "; the capture itself "
+			    "dropped packets" : "");
+			return true;
+		}
+	if (s->pcap_drops) {
+		snprintf(d, n, "the capture dropped %llu packets (pcap)",
+		    (unsigned long long)s->pcap_drops);
+		return true;
+	}
+	return false;
+}
+
 static bool
 tftp_notfound(const struct sniff *s, const struct client *c, char *d,
     size_t n)
@@ -120,7 +171,8 @@ tftp_notfound(const struct sniff *s, const struct client *c, char *d,
 
 	FOR_XFERS(s, c, x)
 		if (x->state == X_ERROR && x->err_code == TFTP_ENOTFOUND &&
-		    pxelinux_classify(x->file, NULL) == PXELINUX_NOT_CONFIG) {
+		    pxelinux_classify(x->file, NULL) == PXELINUX_NOT_CONFIG &&
+		    !after_menu(c, x)) {
 			snprintf(d, n, "\"%s\" not found on the server (ERROR 1 "
 			    "\"%s\")", x->file, x->err_msg);
 			return true;
@@ -356,6 +408,13 @@ static const struct rule rules[] = {
 	  "the boot file named by DHCP is not under the TFTP root",
 	  "put the file under the root, or fix the boot file name (DHCP "
 	  "option 67 / --boot)", tftp_notfound },
+	{ "menu-file-not-found", ERROR, "menu",
+	  "pxelinux: Could not find kernel image (or: Loading FILE... failed)",
+	  "a file the menu names (KERNEL, INITRD, wimboot's files) is not "
+	  "under the TFTP root, or not at that path",
+	  "copy it there or fix the path in the menu; mkpxemenu check --root "
+	  "DIR lists every file a menu names that is missing",
+	  menu_file_notfound },
 	{ "tftp-error", ERROR, "TFTP", "PXE-T00 / boot loader error",
 	  "the transfer ended in an error",
 	  "see the error text; pxe-tftpd's log says more", tftp_other_error },
@@ -410,6 +469,13 @@ static const struct rule rules[] = {
 	  "the server refused this user the share",
 	  "grant the user the share, or use pxe-smbd, which lets any "
 	  "authenticated user read", smb_denied },
+	{ "capture-incomplete", NOTE, "capture", NULL,
+	  "packets are missing from the capture (a full capture buffer, a "
+	  "snap length, or a filter that drops UDP fragments): what it says "
+	  "of those transfers is incomplete",
+	  "capture again with a bigger buffer (tcpdump -B 32768) and no "
+	  "filter on fragments, or with pxe-sniff -i itself",
+	  capture_incomplete },
 	{ "two-dhcp-servers", NOTE, "DHCP", NULL,
 	  "more than one DHCP server on this link",
 	  "beside a router, run pxe-dhcpd --proxy; otherwise keep one server",
@@ -506,5 +572,7 @@ rules_diagnose(struct sniff *s, struct client *c)
 			    failed->stage, failed->firmware ? failed->firmware :
 			    failed->id, faildetail);
 	}
+	if (failed)
+		s->failed++;
 	return failed ? 1 : 0;
 }

@@ -31,8 +31,15 @@ struct xfer {
 	unsigned blksize, windowsize;
 	uint64_t blocks, bytes, retransmits, requests;
 	uint64_t hi;			/* highest block seen (64-bit) */
+	uint64_t tsize;			/* from the OACK, 0 unknown */
+	uint64_t missing;		/* blocks the capture skipped */
 	uint16_t last_wire;
-	enum { X_OPEN, X_DONE, X_ERROR, X_PROBE, X_UNREACH, X_ABORTED } state;
+	/*
+	 * X_INCOMPLETE: it ended (a short last block), but the capture lacks
+	 * some of it (block gaps, or fewer bytes than tsize): never "got".
+	 */
+	enum { X_OPEN, X_DONE, X_ERROR, X_PROBE, X_UNREACH, X_ABORTED,
+	    X_INCOMPLETE } state;
 	uint16_t err_code;
 	char err_msg[128];
 	struct client *client;
@@ -88,6 +95,7 @@ struct client {
 	bool os_stage;			/* DHCP again, not as PXEClient */
 	unsigned cfg_tries;		/* pxelinux config files not found */
 	char cfg_used[256];
+	double cfg_t;			/* when it got cfg_used */
 	struct smb_state smb;
 	struct event events[SNIFF_MAX_EVENTS];
 	unsigned nevents, dropped_events;
@@ -105,6 +113,8 @@ struct sniff {
 	struct xfer *xfers[SNIFF_MAX_XFERS];
 	unsigned nxfers;
 	FILE *out;
+	unsigned failed;		/* clients diagnosed FAILED */
+	uint64_t pcap_drops;		/* live capture: dropped by the kernel */
 };
 
 /* track.c */

@@ -414,7 +414,7 @@ static const char *
 xfer_state_name(const struct xfer *x)
 {
 	static const char *const names[] = { "open", "done", "error",
-		"tsize probe", "unreachable", "aborted" };
+		"tsize probe", "unreachable", "aborted", "incomplete capture" };
 
 	return names[x->state];
 }
@@ -443,11 +443,27 @@ xfer_report(struct sniff *s, struct xfer *x)
 	json_num(js, sizeof(js), "blksize", x->blksize);
 	json_num(js, sizeof(js), "windowsize", x->windowsize);
 	json_num(js, sizeof(js), "retransmits", (double)x->retransmits);
+	if (x->tsize)
+		json_num(js, sizeof(js), "tsize", (double)x->tsize);
+	if (x->missing)
+		json_num(js, sizeof(js), "blocks_missing", (double)x->missing);
 	step = pxelinux_classify(x->file, NULL);
 	switch (x->state) {
+	case X_INCOMPLETE:
+		out_event(s, c, x->t_last, "tftp", js, "TFTP %s \"%s\": the "
+		    "capture is incomplete: it holds %llu of %s%llu bytes "
+		    "(%llu block%s missing); the transfer ended, but whether the "
+		    "client got it all this capture cannot tell", cip, x->file,
+		    (unsigned long long)x->bytes, x->tsize ? "" : "at least ",
+		    (unsigned long long)(x->tsize ? x->tsize : x->bytes +
+		    x->missing * x->blksize), (unsigned long long)x->missing,
+		    x->missing == 1 ? "" : "s");
+		break;
 	case X_DONE:
-		if (step != PXELINUX_NOT_CONFIG && c)
+		if (step != PXELINUX_NOT_CONFIG && c) {
 			snprintf(c->cfg_used, sizeof(c->cfg_used), "%s", x->file);
+			c->cfg_t = x->t_last;
+		}
 		out_event(s, c, x->t_last, "tftp", js, "TFTP %s got \"%s\": "
 		    "%llu bytes, %llu blocks in %.2f s, %.1f kB/s, blksize %u, "
 		    "windowsize %u, %llu retransmits", cip, x->file,
@@ -494,10 +510,12 @@ xfer_report(struct sniff *s, struct xfer *x)
 			    x->requests == 1 ? "" : "s");
 		else
 			out_event(s, c, x->t_last, "tftp", js, "TFTP \"%s\" to %s "
-			    "unfinished at the end of the capture: %llu bytes, "
-			    "%llu blocks", x->file, cip,
-			    (unsigned long long)x->bytes,
-			    (unsigned long long)x->blocks);
+			    "unfinished at the end of the capture: %llu%s%s "
+			    "bytes, %llu blocks%s", x->file, cip,
+			    (unsigned long long)x->bytes, x->tsize ? " of " : "",
+			    x->tsize ? "its tsize" : "",
+			    (unsigned long long)x->blocks, x->missing ?
+			    " (blocks missing from the capture)" : "");
 		break;
 	}
 }
@@ -604,8 +622,10 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 				x->blksize = (unsigned)atoi(opts[i].value);
 			else if (strcasecmp(opts[i].name, "windowsize") == 0)
 				x->windowsize = (unsigned)atoi(opts[i].value);
-			else if (strcasecmp(opts[i].name, "tsize") == 0)
+			else if (strcasecmp(opts[i].name, "tsize") == 0) {
 				x->tsize_granted = true;
+				x->tsize = strtoull(opts[i].value, NULL, 10);
+			}
 		}
 		if (x->blksize < 8 || x->blksize > 65464)
 			x->blksize = TFTP_BLKSIZE_DEFAULT;
@@ -628,6 +648,10 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 		if (k <= x->hi && x->blocks > 0) {
 			x->retransmits++;
 		} else {
+			/* Blocks between the last one seen and this one were
+			 * sent (the server sends in order) but not captured. */
+			if (k > x->hi + 1)
+				x->missing += k - x->hi - 1;
 			x->blocks += k - x->hi > 0 ? 1 : 0;
 			x->bytes += dl;
 			x->hi = k;
@@ -636,7 +660,8 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 			out_event(s, x->client, t, "tftp_data", NULL, "  DATA %u "
 			    "(%zu bytes)", blk, dl);
 		if (dl < x->blksize && k >= x->hi)
-			x->state = X_DONE;
+			x->state = x->missing || (x->tsize && x->bytes !=
+			    x->tsize) ? X_INCOMPLETE : X_DONE;
 		break;
 	case TFTP_ACK:
 		if (from_server || tftp_parse_ack(f->payload, f->payload_len,

@@ -18,7 +18,7 @@
 enum {
 	O_ROOT = PXE_OPT_USER, O_LISTEN, O_PORT, O_IFACE, O_WRITE, O_OVERWRITE,
 	O_MAXBLK, O_MAXWIN, O_NOMSFT, O_RETRANSMIT, O_RETRIES, O_MAXXFER,
-	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET,
+	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST,
 };
 
 static const struct pxe_opt options[] = {
@@ -40,6 +40,7 @@ static const struct pxe_opt options[] = {
 	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
 	{ "verbose", 'v', NULL, O_VERBOSE, "also log every request and its options" },
 	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
+	{ "test", 0, NULL, O_TEST, "check the options, root, user and interfaces, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -104,6 +105,7 @@ set_option(void *ctx, int id, const char *arg)
 	case O_LOG: c->log = arg; return NULL;
 	case O_VERBOSE: c->verbosity = 1; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
+	case O_TEST: c->test = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -129,7 +131,7 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct listener *l = &d->ls[d->nls];
-	char a[PXE_ADDRSTRLEN];
+	char a[PXE_ADDRSTRLEN], hint[256];
 	int fd, r;
 
 	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
@@ -141,9 +143,10 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 	    d->cfg.niface > 0);
 	if (fd < 0) {
 		if (!quiet)
-			log_err("cannot listen on %s port %u%s%s: %s", addr,
+			log_err("cannot listen on %s port %u%s%s: %s%s", addr,
 			    d->cfg.port, iface ? " on " : "", iface ? iface : "",
-			    strerror(-fd));
+			    strerror(-fd), pxe_net_bind_hint(-fd, "UDP",
+			    d->cfg.port, hint, sizeof(hint)));
 		return fd;
 	}
 	l->io.fd = fd;
@@ -224,15 +227,16 @@ setup(struct tftpd *d)
 	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
 	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0) {
-		log_err("cannot serve '%s': %s", d->cfg.root, strerror(-r));
+		log_err("--root %s: cannot serve it: %s", d->cfg.root,
+		    strerror(-r));
 		return 1;
 	}
+	if (pxe_daemon_check_user(d->cfg.user) < 0)
+		return 1;
 	if ((d->loop = pxe_loop_new()) == NULL) {
 		log_err("cannot create the event loop: %s", strerror(errno));
 		return 1;
 	}
-	log_info("started, version %s, TFTP root is %s%s", PACKAGE_VERSION,
-	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "");
 	raise_nofile(d);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
@@ -240,7 +244,72 @@ setup(struct tftpd *d)
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
+	log_info("started, version %s, TFTP root is %s%s", PACKAGE_VERSION,
+	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "");
+	d->started = true;
 	return 0;
+}
+
+/* --test -v: the settings as understood, as lines of a -C file. */
+static void
+print_config(const struct tftpd_config *c, FILE *f)
+{
+	unsigned i;
+
+	fprintf(f, "root %s\n", c->root);
+	for (i = 0; i < c->nlisten; i++)
+		fprintf(f, "listen %s\n", c->listen[i]);
+	for (i = 0; i < c->niface; i++)
+		fprintf(f, "interface %s\n", c->iface[i]);
+	fprintf(f, "port %u\n", c->port);
+	if (c->write)
+		fprintf(f, "write\n");
+	if (c->overwrite)
+		fprintf(f, "overwrite\n");
+	fprintf(f, "max-blksize %u\nmax-windowsize %u\n", c->max_blksize,
+	    c->max_windowsize);
+	if (!c->msftwindow)
+		fprintf(f, "no-msftwindow\n");
+	fprintf(f, "retransmit %u\nretries %u\nmax-transfers %u\n",
+	    c->retransmit_ms, c->retries, c->max_transfers);
+	if (c->user)
+		fprintf(f, "user %s\n", c->user);
+	if (c->pidfile)
+		fprintf(f, "pid-file %s\n", c->pidfile);
+	if (c->log)
+		fprintf(f, "log %s\n", c->log);
+}
+
+/* --test: check what setup would need, binding nothing; the exit status. */
+static int
+test_config(struct tftpd *d)
+{
+	struct pxe_check ck = { "pxe-tftpd", 0, false };
+	struct sockaddr_storage ss;
+	socklen_t len;
+	unsigned i;
+	int r;
+
+	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0)
+		pxe_check_fail(&ck, "--root %s: %s%s", d->cfg.root,
+		    strerror(-r), r == -ENOENT ? " (make it and put the boot "
+		    "files there, or give --root)" : "");
+	else
+		pxe_fsroot_close(&d->root);
+	for (i = 0; i < d->cfg.nlisten; i++)
+		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
+		    &len) < 0)
+			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
+			    "address", d->cfg.listen[i]);
+	for (i = 0; i < d->cfg.niface; i++)
+		pxe_check_iface(&ck, "--interface", d->cfg.iface[i], false);
+	pxe_check_user(&ck, d->cfg.user);
+	if (d->cfg.pidfile && *d->cfg.pidfile)
+		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
+	pxe_check_log(&ck, d->cfg.log);
+	if (d->cfg.verbosity > 0)
+		print_config(&d->cfg, stdout);
+	return pxe_check_done(&ck);
 }
 
 /* Abort what is still running, report, and free everything. */
@@ -249,10 +318,10 @@ teardown(struct tftpd *d)
 {
 	unsigned i;
 
-	if (d->loop) {
+	if (d->loop)
 		xfer_shutdown(d);
+	if (d->started)
 		tftpd_log_counters(d);
-	}
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	pxe_loop_free(d->loop);
@@ -260,6 +329,7 @@ teardown(struct tftpd *d)
 		pxe_fsroot_close(&d->root);
 	pxe_daemon_end(&d->dm, d->exit_code == 0);
 	pxe_log_close();
+	pxe_opts_free(&d->optmem);
 }
 
 int
@@ -270,7 +340,7 @@ main(int argc, char **argv)
 		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
 		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
 		"7440, and Microsoft's variable window).",
-		epilog, options, set_option, &d.cfg,
+		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;
 
@@ -286,6 +356,11 @@ main(int argc, char **argv)
 	if (d.cfg.overwrite && !d.cfg.write) {
 		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
 		return 2;
+	}
+	if (d.cfg.test) {
+		r = test_config(&d);
+		pxe_opts_free(&d.optmem);
+		return r;
 	}
 	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
 		log_err("event loop failed: %s", strerror(errno));

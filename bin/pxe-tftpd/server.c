@@ -36,16 +36,21 @@ void
 tftpd_log_counters(const struct tftpd *d)
 {
 	const struct tftpd_counters *c = &d->c;
+	uint64_t fs, fr;
 
+	/* Bytes count as they are acknowledged, not when a transfer ends. */
+	xfer_in_flight(d, &fs, &fr);
 	log_info("counters: transfers %llu (ok %llu, failed %llu, tsize probes "
-	    "%llu, active %u, peak %u), bytes sent %llu, received %llu, errors: "
+	    "%llu, active %u, peak %u), bytes sent %llu, received %llu (in "
+	    "flight: sent %llu, received %llu), errors: "
 	    "notfound %llu access %llu exists %llu badreq %llu busy %llu "
 	    "timeout %llu client %llu io %llu, retransmits %llu, repeated "
 	    "requests %llu, dropped %llu",
 	    (unsigned long long)c->started, (unsigned long long)c->ok,
 	    (unsigned long long)c->failed, (unsigned long long)c->probes,
-	    d->nxfers, d->peak_xfers, (unsigned long long)c->bytes_sent,
-	    (unsigned long long)c->bytes_received,
+	    d->nxfers, d->peak_xfers, (unsigned long long)(c->bytes_sent + fs),
+	    (unsigned long long)(c->bytes_received + fr),
+	    (unsigned long long)fs, (unsigned long long)fr,
 	    (unsigned long long)c->notfound, (unsigned long long)c->access,
 	    (unsigned long long)c->exists, (unsigned long long)c->badreq,
 	    (unsigned long long)c->busy, (unsigned long long)c->timeouts,

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "libpxe/daemon.h"
+#include "libpxe/opts.h"
 #include "libpxe/fsroot.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
@@ -41,6 +42,7 @@ struct tftpd_config {
 	const char *pidfile;
 	const char *log;
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	bool test;		/* --test: check, bind nothing, exit */
 };
 
 /* What SIGUSR1 and the exit report. */
@@ -89,8 +91,10 @@ struct tftpd {
 	uint64_t drop_log_at;	/* rate limit for "dropped" lines */
 	unsigned drop_log_n;
 	int exit_code;
+	bool started;		/* serving: counters at exit */
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
+	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
 
 /* server.c */
@@ -131,6 +135,9 @@ bool xfer_repeat(const struct xfer *xf, uint64_t hash);
 uint64_t xfer_hash(const void *pkt, size_t len);
 /* End xf now (server stopping, or its client restarted): no packet sent. */
 void xfer_abort(struct xfer *xf, const char *why);
+/* Bytes the live transfers have moved so far, each way (SIGUSR1). */
+void xfer_in_flight(const struct tftpd *d, uint64_t *sent,
+    uint64_t *received);
 /* Abort and free every transfer (the server is stopping). */
 void xfer_shutdown(struct tftpd *d);
 

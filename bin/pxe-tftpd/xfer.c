@@ -220,12 +220,48 @@ finish(struct xfer *xf)
 	pxe_timer_arm(xf->d->loop, &xf->timer, 0);
 }
 
+/* Bytes of xf the client has: acknowledged (read) or received (write). */
+static uint64_t
+bytes_done(const struct xfer *xf)
+{
+	uint64_t b = xf->acked * xf->blksize;
+
+	if (xf->write)
+		return xf->size;
+	return b < xf->size ? b : xf->size;
+}
+
+void
+xfer_in_flight(const struct tftpd *d, uint64_t *sent, uint64_t *received)
+{
+	const struct xfer *xf;
+
+	*sent = *received = 0;
+	for (xf = d->xfers; xf; xf = xf->next)
+		if (xf->state != XS_DONE)
+			*(xf->write ? received : sent) += bytes_done(xf);
+}
+
 static void
 fail(struct xfer *xf, const char *why)
 {
+	char far[96];
+
 	xf->d->c.failed++;
-	log_warn("failed %s %s %s %s: %s", xf->write ? "receiving" : "sending",
-	    xf->path, xf->write ? "from" : "to", xf->peerstr, why);
+	/* What the client acknowledged did cross the wire. */
+	*(xf->write ? &xf->d->c.bytes_received : &xf->d->c.bytes_sent) +=
+	    bytes_done(xf);
+	if (xf->write)
+		snprintf(far, sizeof(far), " after %llu bytes",
+		    (unsigned long long)bytes_done(xf));
+	else
+		snprintf(far, sizeof(far), " after %llu of %llu bytes (%.0f%%)",
+		    (unsigned long long)bytes_done(xf),
+		    (unsigned long long)xf->size, xf->size ? 100.0 *
+		    (double)bytes_done(xf) / (double)xf->size : 0.0);
+	log_warn("failed %s %s %s %s%s: %s", xf->write ? "receiving" :
+	    "sending", xf->path, xf->write ? "from" : "to", xf->peerstr,
+	    far, why);
 	finish(xf);
 }
 
@@ -863,6 +899,23 @@ negotiate(struct xfer *xf, const struct xfer_request *xr)
 	    cfg->retransmit_ms;
 }
 
+/* The start line: a long transfer is not silent until it ends. */
+static void
+log_start(const struct xfer *xf)
+{
+	char size[40] = "";
+
+	if (!xf->write)
+		snprintf(size, sizeof(size), "%llu bytes, ",
+		    (unsigned long long)xf->size);
+	log_info("%s %s %s %s (%sblksize %u, windowsize %u%s%s%s)",
+	    xf->write ? "receiving" : "sending", xf->path, xf->write ?
+	    "from" : "to", xf->peerstr, size, xf->blksize, xf->window,
+	    xf->neg.tsize ? ", tsize" : "", xf->neg.msftwindow ?
+	    ", msftwindow" : "", xf->mode == TFTP_MODE_NETASCII ?
+	    ", netascii" : "");
+}
+
 /* Log the request with its options at verbose level. */
 static void
 log_request(struct xfer *xf, const struct tftp_request *req)
@@ -996,6 +1049,7 @@ xfer_start(struct tftpd *d, const struct xfer_request *xr)
 	}
 	d->c.started++;
 	negotiate(xf, xr);
+	log_start(xf);
 	if (!xf->write) {
 		xf->nblocks = xf->size / xf->blksize + 1;
 		if (alloc_slots(xf) < 0 || pxe_loop_add(d->loop, &xf->io,

@@ -8,6 +8,10 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,14 +20,38 @@
 #include "libpxe/daemon.h"
 #include "libpxe/log.h"
 #include "libpxe/loop.h"
+#include "libpxe/net.h"
+
+/* The fix for a --user name the system does not have. */
+static const char *
+no_user_msg(const char *user, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "--user %s: no such user on this system (create "
+	    "it: adduser --system --no-create-home %s; or use nobody)", user,
+	    user);
+	return buf;
+}
+
+int
+pxe_daemon_check_user(const char *user)
+{
+	char msg[256];
+
+	if (user && getpwnam(user) == NULL) {
+		log_err("%s", no_user_msg(user, msg, sizeof(msg)));
+		return -1;
+	}
+	return 0;
+}
 
 int
 pxe_daemon_drop_privileges(const char *user)
 {
 	struct passwd *pw = getpwnam(user);
+	char msg[256];
 
 	if (pw == NULL) {
-		log_err("--user: no such user '%s'", user);
+		log_err("%s", no_user_msg(user, msg, sizeof(msg)));
 		return -1;
 	}
 	if (setgroups(1, &pw->pw_gid) < 0 ||
@@ -140,4 +168,94 @@ pxe_daemon_end(struct pxe_daemon *dm, bool clean)
 	if (dm->pid_written && clean)
 		(void)unlink(dm->pidfile);
 	dm->pid_written = false;
+}
+
+void
+pxe_check_fail(struct pxe_check *ck, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ck->to_log)
+		log_err("%s", msg);
+	else
+		fprintf(stderr, "%s: %s\n", ck->prog, msg);
+	ck->problems++;
+}
+
+void
+pxe_check_user(struct pxe_check *ck, const char *user)
+{
+	char msg[256];
+
+	if (user && getpwnam(user) == NULL)
+		pxe_check_fail(ck, "%s", no_user_msg(user, msg, sizeof(msg)));
+}
+
+void
+pxe_check_iface(struct pxe_check *ck, const char *opt, const char *ifname,
+    bool need_ipv4)
+{
+	uint32_t a, m;
+	int r = pxe_net_if_ipv4(ifname, &a, &m);
+
+	if (r == -ENODEV)
+		pxe_check_fail(ck, "%s %s: no such interface (ip -br link "
+		    "lists them)", opt, ifname);
+	else if (r == -EADDRNOTAVAIL && need_ipv4)
+		pxe_check_fail(ck, "%s %s has no IPv4 address: give it one, "
+		    "e.g. ip addr add 192.168.42.1/24 dev %s", opt, ifname,
+		    ifname);
+	else if (r < 0 && r != -EADDRNOTAVAIL)
+		pxe_check_fail(ck, "%s %s: %s", opt, ifname, strerror(-r));
+}
+
+void
+pxe_check_parent(struct pxe_check *ck, const char *opt, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (access(dir, F_OK) < 0)
+		pxe_check_fail(ck, "%s %s: the folder %s does not exist (make "
+		    "it: mkdir -p %s)", opt, path, dir, dir);
+	else if (access(dir, W_OK | X_OK) < 0)
+		pxe_check_fail(ck, "%s %s: cannot write in %s: %s", opt, path,
+		    dir, strerror(errno));
+}
+
+void
+pxe_check_log(struct pxe_check *ck, const char *where)
+{
+	if (where == NULL || *where == '\0' || strcmp(where, "stderr") == 0 ||
+	    strcmp(where, "-") == 0 || strcmp(where, "syslog") == 0)
+		return;
+	if (access(where, F_OK) == 0) {
+		if (access(where, W_OK) < 0)
+			pxe_check_fail(ck, "--log %s: %s", where,
+			    strerror(errno));
+		return;
+	}
+	pxe_check_parent(ck, "--log", where);
+}
+
+int
+pxe_check_done(struct pxe_check *ck)
+{
+	if (ck->problems) {
+		fprintf(stderr, "%s: %u problem%s in the configuration\n",
+		    ck->prog, ck->problems, ck->problems == 1 ? "" : "s");
+		return 1;
+	}
+	printf("%s: configuration OK\n", ck->prog);
+	return 0;
 }

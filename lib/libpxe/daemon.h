@@ -40,6 +40,40 @@ void pxe_daemon_end(struct pxe_daemon *dm, bool clean);
  */
 unsigned long long pxe_daemon_raise_nofile(unsigned long long need);
 
+/*
+ * Look up --user before anything is bound, so a name the system does not
+ * have stops the start with one line instead of after "listening".  0, or
+ * -1 with the reason logged.
+ */
+int pxe_daemon_check_user(const char *user);
+
+/*
+ * --test: checks that bind nothing.  Each says what is wrong on stderr
+ * ("pxe-tftpd: --root /srv/tftp: No such file or directory") and counts
+ * it (through log_err instead when to_log: the same checks stop a real
+ * start with one line); pxe_check_done prints "PROG: configuration OK" on stdout when none
+ * failed and returns the exit status (0 or 1).
+ */
+struct pxe_check {
+	const char *prog;
+	unsigned problems;
+	bool to_log;		/* say it with log_err (a real start) */
+};
+
+void pxe_check_fail(struct pxe_check *ck, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* --user names a user this system has. */
+void pxe_check_user(struct pxe_check *ck, const char *user);
+/* opt (--interface) ifname exists (and has an IPv4 address if asked). */
+void pxe_check_iface(struct pxe_check *ck, const char *opt,
+    const char *ifname, bool need_ipv4);
+/* The folder that file path will be created in exists and is writable. */
+void pxe_check_parent(struct pxe_check *ck, const char *opt,
+    const char *path);
+/* --log WHERE: stderr, syslog, or a file that can be written. */
+void pxe_check_log(struct pxe_check *ck, const char *where);
+int pxe_check_done(struct pxe_check *ck);
+
 /* Become user: supplementary groups, gid and uid.  0 or -1 (logged). */
 int pxe_daemon_drop_privileges(const char *user);
 

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -272,4 +273,62 @@ int
 pxe_net_if_name(int ifindex, char *buf)
 {
 	return if_indextoname((unsigned)ifindex, buf) ? 0 : -errno;
+}
+
+int
+pxe_net_if_ipv4(const char *ifname, uint32_t *addr, uint32_t *mask)
+{
+	struct ifaddrs *ifa, *i;
+	int r = -EADDRNOTAVAIL;
+
+	if (if_nametoindex(ifname) == 0)
+		return -ENODEV;
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifname) != 0)
+			continue;
+		*addr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		*mask = i->ifa_netmask ? ((struct sockaddr_in *)
+		    i->ifa_netmask)->sin_addr.s_addr : 0xffffffffu;
+		r = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return r;
+}
+
+/* Who usually holds a boot server's port already. */
+static const struct {
+	uint16_t port;
+	const char *who;
+} port_holders[] = {
+	{ 67, "dnsmasq or isc-dhcp-server" },
+	{ 69, "tftpd-hpa, atftpd or dnsmasq" },
+	{ 445, "Samba's smbd" },
+	{ 4011, "dnsmasq (proxy PXE)" },
+};
+
+const char *
+pxe_net_bind_hint(int err, const char *proto, uint16_t port, char *buf,
+    size_t cap)
+{
+	const char *who = "another server";
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(port_holders) / sizeof(port_holders[0]); i++)
+		if (port_holders[i].port == port)
+			who = port_holders[i].who;
+	if (err == EADDRINUSE)
+		snprintf(buf, cap, ": %s already has %s port %u (see which: ss "
+		    "-%snp 'sport = :%u'); stop it, or give this server "
+		    "another --listen address or --port", who, proto, port,
+		    strcmp(proto, "TCP") == 0 ? "lt" : "lu", port);
+	else if (err == EACCES || err == EPERM)
+		snprintf(buf, cap, ": port %u needs root or "
+		    "CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep), "
+		    "or choose --port above 1023", port);
+	return buf;
 }

@@ -78,6 +78,23 @@ int pxe_net_if_mtu(int ifindex);
 /* The name of interface ifindex into buf (IF_NAMESIZE); 0 or -errno. */
 int pxe_net_if_name(int ifindex, char *buf);
 
+/*
+ * The first IPv4 address and netmask (network order) of interface ifname:
+ * 0, -ENODEV when there is no such interface, -EADDRNOTAVAIL when it has
+ * no IPv4 address, or -errno.
+ */
+int pxe_net_if_ipv4(const char *ifname, uint32_t *addr, uint32_t *mask);
+
+/*
+ * What to do about a failed bind or listen of a server on port (proto
+ * "UDP" or "TCP"): one clause naming the fix for EADDRINUSE (who usually
+ * holds that port, and the ss command that shows it) and EACCES/EPERM
+ * (root, CAP_NET_BIND_SERVICE or --port), "" for anything else.  Written
+ * into buf; returns buf.
+ */
+const char *pxe_net_bind_hint(int err, const char *proto, uint16_t port,
+    char *buf, size_t cap);
+
 /* Set or clear O_NONBLOCK and FD_CLOEXEC helpers. */
 int pxe_net_set_nonblock(int fd);
 

@@ -104,6 +104,61 @@ pxe_opts_help(const struct pxe_opts_spec *spec, FILE *f)
 static int read_file(const struct pxe_opts_spec *spec, const char *path,
     int depth);
 
+void
+pxe_opts_free(struct pxe_opts_mem *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
+	*m = (struct pxe_opts_mem){ NULL, 0, 0 };
+}
+
+/*
+ * A copy of s kept in m for the life of the program (a file's line buffer
+ * is reused for the next line), or NULL when out of memory.
+ */
+static char *
+keep(struct pxe_opts_mem *m, const char *s)
+{
+	char **v, *c;
+
+	if (m == NULL)
+		return NULL;
+	if (m->n == m->cap) {
+		v = realloc(m->v, (m->cap ? m->cap * 2 : 16) * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		m->v = v;
+		m->cap = m->cap ? m->cap * 2 : 16;
+	}
+	if ((c = strdup(s)) == NULL)
+		return NULL;
+	m->v[m->n++] = c;
+	return c;
+}
+
+/*
+ * path as named inside the file from: relative to that file's folder.
+ * Written into buf; NULL when it does not fit.
+ */
+static const char *
+relative_to(const char *from, const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(from, '/');
+	int n;
+
+	if (path[0] == '/' || slash == NULL)
+		n = snprintf(buf, cap, "%s", path);
+	else
+		n = snprintf(buf, cap, "%.*s/%s", (int)(slash - from), from,
+		    path);
+	return n < 0 || (size_t)n >= cap ? NULL : buf;
+}
+
 /*
  * Hand one option to the program (or handle a common one).  where is
  * "FILE:LINE: " or "".  0 to go on, 1 to exit 0, 2 on error.
@@ -145,8 +200,9 @@ apply(const struct pxe_opts_spec *spec, const struct pxe_opt *o,
 static int
 read_file(const struct pxe_opts_spec *spec, const char *path, int depth)
 {
-	char line[4096], where[512], *s, *val;
+	char line[4096], where[512], inc[4096], *s, *val;
 	const struct pxe_opt *o;
+	const char *arg;
 	size_t nlen;
 	FILE *f;
 	int lineno = 0, r = 0;
@@ -173,6 +229,8 @@ read_file(const struct pxe_opts_spec *spec, const char *path, int depth)
 				val = pxe_str_trim(val + 1);
 		}
 		o = find_long(spec, s, nlen);
+		if (o == NULL && nlen == 7 && strncmp(s, "include", 7) == 0)
+			o = find_long(spec, "config", 6);
 		if (o == NULL || o->id == PXE_OPT_HELP ||
 		    o->id == PXE_OPT_VERSION) {
 			fprintf(stderr, "%s: %sunknown option '%.*s'\n",
@@ -186,8 +244,22 @@ read_file(const struct pxe_opts_spec *spec, const char *path, int depth)
 			fprintf(stderr, "%s: %s%s takes no value\n", spec->prog,
 			    where, o->name);
 			r = 2;
+		} else if (o->id == PXE_OPT_CONFIG) {
+			if ((arg = relative_to(path, val, inc, sizeof(inc))) ==
+			    NULL) {
+				fprintf(stderr, "%s: %s%s: '%s' is too long\n",
+				    spec->prog, where, s, val);
+				r = 2;
+			} else {
+				r = apply(spec, o, arg, where, depth);
+			}
+		} else if (o->metavar && (arg = keep(spec->mem, val)) == NULL) {
+			fprintf(stderr, "%s: %s%s: %s\n", spec->prog, where,
+			    o->name, spec->mem ? "out of memory" :
+			    "this program cannot keep values from a file");
+			r = 2;
 		} else {
-			r = apply(spec, o, o->metavar ? val : NULL, where,
+			r = apply(spec, o, o->metavar ? arg : NULL, where,
 			    depth);
 		}
 	}
@@ -259,5 +331,8 @@ pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
 	free(lo);
 	if (argidx)
 		*argidx = optind;
+	/* --help, --version or an error: the program exits without them. */
+	if (r != 0)
+		pxe_opts_free(spec->mem);
 	return r;
 }

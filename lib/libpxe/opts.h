@@ -1,7 +1,10 @@
 /*
  * opts: one option table per program drives getopt_long, --help and a
  * `-C FILE` configuration file whose lines are the long options without
- * "--" ("root /srv/tftp", "root=/srv/tftp", "write"; '#' starts a comment).
+ * "--" ("root /srv/tftp", "root=/srv/tftp", "write"; '#' starts a comment;
+ * "include FILE" reads another file, relative to the one that names it).
+ * A value read from a file is copied into the spec's pxe_opts_mem, so the
+ * pointer a handler gets lives, as argv's do, until pxe_opts_free.
  * Every value goes through the program's one handler, so the command line
  * and the file accept exactly the same things, and a bad value is reported
  * the same way: "pxe-tftpd: --port: 'x' is not a number in 1..65535" (with
@@ -38,6 +41,12 @@ struct pxe_opt {
  */
 typedef const char *(*pxe_opt_fn)(void *ctx, int id, const char *arg);
 
+/* The strings read from -C files: owned here until pxe_opts_free. */
+struct pxe_opts_mem {
+	char **v;
+	size_t n, cap;
+};
+
 struct pxe_opts_spec {
 	const char *prog;	/* "pxe-tftpd" */
 	const char *version;	/* PACKAGE_VERSION */
@@ -47,19 +56,23 @@ struct pxe_opts_spec {
 	const struct pxe_opt *opts;	/* ends with a zeroed entry */
 	pxe_opt_fn fn;
 	void *ctx;
+	struct pxe_opts_mem *mem;	/* keeps file values; needed for -C */
 };
 
 /*
  * Parse argv (and any -C files) through spec.  Returns 0 to go on; 1 when
  * --help or --version was printed (exit 0); 2 on a usage error, already
- * reported on stderr (exit 2).  *argidx gets the index of the first
- * non-option argument.
+ * reported on stderr (exit 2); then the values kept from files are freed
+ * already.  *argidx gets the index of the first non-option argument.
  */
 int pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
     int *argidx);
 
 /* Read a configuration file through spec; 0, or 2 after reporting. */
 int pxe_opts_file(const struct pxe_opts_spec *spec, const char *path);
+
+/* Free every string kept in m (the program is done with its options). */
+void pxe_opts_free(struct pxe_opts_mem *m);
 
 /* Print --help text to f. */
 void pxe_opts_help(const struct pxe_opts_spec *spec, FILE *f);

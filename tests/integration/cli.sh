@@ -83,7 +83,7 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
 	stop_tftpd
 	status 1 "$PXE_TFTPD" -r "$ROOT" -l 127.0.0.1 -p 1 --user no-such-user-x \
 	    --pid-file "$T/run/x.pid"
-	grep -q "no such user 'no-such-user-x'" "$T/cmd.out" ||
+	grep -q -- "--user no-such-user-x: no such user" "$T/cmd.out" ||
 	    fail "unknown --user: $(cat "$T/cmd.out")"
 	[ ! -e "$T/run/x.pid" ] || fail "a failed start left its pid file"
 else

@@ -113,6 +113,15 @@ grep -q '^option 210 .*"boot/"' "$T/r" || fail "$Q: no option 210: $(cat "$T/r")
 Q="DISCOVER not asking for them"
 ask -a 0 -m 20:6a:8a:0f:74:87 || fail "$Q: $(cat "$T/r")"
 grep -q '^option 2\(09\|10\) ' "$T/r" && fail "$Q: got 209/210 unasked: $(cat "$T/r")"
+# No --boot for UEFI: said at start, and for each machine it leaves
+# without a boot file (the laptop shows PXE-E53).
+expect_log "no --boot for efi-x64 \\(x64 UEFI\\) machines: they will get an address and no boot file \\(PXE-E53\\); add --boot efi-x64=efi64/syslinux.efi" \
+    "start-up warning for UEFI machines without --boot"
+Q="UEFI DISCOVER with no UEFI --boot"
+ask -a 7 -m 20:6a:8a:0f:74:88 || fail "$Q: $(cat "$T/r")"
+grep -q '^file "..*"' "$T/r" && fail "$Q: got a boot file: $(cat "$T/r")"
+expect_log "20:6a:8a:0f:74:88 PXEClient arch 7 \\(efi-bc\\): no --boot for it, so it gets no boot file \\(PXE-E53\\): add --boot efi-bc=FILE" \
+    "a line for the client it cannot serve"
 stop_dhcpd
 
 # proxyDHCP: PXE clients only, no address.

@@ -43,7 +43,7 @@ ip netns exec "$S" "$PXE_DHCPD" -i ls$$ -f "$LEASES" \
     --boot bios=boot/pxelinux.0 2>> "$LOG" &
 TFTPD_PID=$!
 wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
-expect_log "range 10.70.0.100-10.70.0.150 is on no interface's subnet" \
+expect_log "range 10.70.0.100,10.70.0.150 is outside the subnet of ls$$" \
     "warning for a range no client can reach"
 
 # dnsmasq as the relay agent: giaddr 10.69.0.1, server 10.68.0.1.

@@ -99,7 +99,7 @@ grep -q '^silence after [0-9]* packets$' "$T/c.out" ||
 n=$(sed -n 's/^silence after \([0-9]*\) packets$/\1/p' "$T/c.out")
 # The window's block again twice, and maybe an ERROR that ends it.
 [ "$n" -ge 2 ] && [ "$n" -le 3 ] || fail "stalled client saw $n packets, want 2 retransmits"
-expect_log "failed sending $ROOT/big to 127\\.0\\.0\\.1: client stopped answering \\(2 retries\\)" \
+expect_log "failed sending $ROOT/big to 127\\.0\\.0\\.1 after [0-9]+ of 4000000 bytes \\([0-9]+%\\): client stopped answering \\(2 retries\\)" \
     "give-up line"
 
 # The limit: three stalled transfers occupy -m 3; a fourth is told "busy".

@@ -63,9 +63,30 @@ if [ -f /usr/lib/PXELINUX/pxelinux.0 ] && [ -f /usr/lib/syslinux/modules/bios/ld
 	    fail "menu into the root: $(cat "$T/err")"
 	[ -f "$R/pxelinux.cfg/default" ] || fail "no pxelinux.cfg/default written"
 	ls "$R/pxelinux.cfg" | grep -q mkpxemenu- && fail "a temporary file was left behind"
+	# install put syslinux.efi in efi64/: the same menu is written there,
+	# without what syslinux.efi cannot boot (memdisk, chain.c32), each
+	# left out with a warning, and with files named from the root.
 	if [ -f "$R/efi64/syslinux.efi" ]; then
-		"$M" -e 'linux:deb:vmlinuz' --root "$R" -o efi64/pxelinux.cfg/default 2>/dev/null
-		: > "$R/efi64/vmlinuz"
+		E=$R/efi64/pxelinux.cfg/default
+		[ -f "$E" ] || fail "no efi64/pxelinux.cfg/default written: $(cat "$T/err")"
+		grep -q "warning: 'winpe' left out of $E: syslinux.efi cannot run memdisk" "$T/err" ||
+		    fail "no warning for memdisk under syslinux.efi: $(cat "$T/err")"
+		grep -q "warning: 'part' left out of $E: chain.c32" "$T/err" ||
+		    fail "no warning for chain.c32 under syslinux.efi: $(cat "$T/err")"
+		grep -q memdisk "$R/pxelinux.cfg/default" || fail "the BIOS menu lost memdisk"
+		grep -Eq '^[^#]*(memdisk|chain.c32)' "$E" && fail "efi64 menu boots memdisk or chain: $(cat "$E")"
+		grep -qx 'DEFAULT disk' "$E" || fail "efi64 menu's default: $(grep DEFAULT "$E")"
+		"$M" -e 'linux:deb=Debian:vmlinuz:initrd.img' -e local:disk --root "$R" \
+		    -o pxelinux.cfg/deb 2> "$T/err" || fail "menu with -o: $(cat "$T/err")"
+		[ ! -e "$R/efi64/pxelinux.cfg/deb" ] || fail "-o wrote more than its one file"
+		"$M" -T 3 -e 'linux:deb=Debian:vmlinuz:initrd.img' -e local:disk \
+		    --host-ip 192.168.42.18 --root "$R" 2> "$T/err" || fail "linux menu: $(cat "$T/err")"
+		grep -qx '	KERNEL /vmlinuz' "$R/efi64/pxelinux.cfg/C0A82A12" ||
+		    fail "efi64 menu: kernel not named from the root: $(cat "$R/efi64/pxelinux.cfg/C0A82A12")"
+		grep -qx '	KERNEL vmlinuz' "$R/pxelinux.cfg/C0A82A12" ||
+		    fail "BIOS menu: kernel path changed"
+		: > "$R/vmlinuz"
+		: > "$R/initrd.img"
 	fi
 	"$M" --host 20:6a:8a:0f:74:75 -e local:disk --root "$R" 2>/dev/null
 	"$M" --host-ip 192.168.42.17 -e local:disk --root "$R" 2>/dev/null

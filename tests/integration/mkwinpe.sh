@@ -108,6 +108,15 @@ run 2 --wim "$O/x.iso" --iso "$O/x.iso" "$F/udfonly.iso"
 said 'the same file' "--iso and --wim the same"
 run 2 --wim "$O/x.wim" --bypass-checks "$F/udfonly.iso"
 said 'need --smb-server' "--bypass-checks alone"
+# No password: pxe-smbd has none to agree with (it refuses guest/guest).
+run 2 --wim "$O/x.wim" -S 10.0.0.1 "$F/udfonly.iso"
+said '^mkwinpe: --smb-server needs --smb-password: the password pxe-smbd was started with \(--password\)' \
+    "--smb-server without --smb-password"
+one_line "--smb-server without --smb-password"
+run 2 --smb-server 10.0.0.1 --print-script
+said -- '--smb-server needs --smb-password' "--print-script without --smb-password"
+run 0 --smb-server 192.168.42.1 --smb-password secret --print-script
+said 'net use I: "\\\\192.168.42.1\\install" /user:"pxe" "secret"' "--print-script"
 run 2 --wim "$O/x.wim" -S 10.0.0.1 --smb-password 'a"b' "$F/udfonly.iso"
 said -- "--smb-password: 'a\"b'" "a quote in the password"
 run 2 --wim "$O/x.wim" -S 'host&x' "$F/udfonly.iso"
@@ -151,6 +160,8 @@ run 0 -v --iso "$O/pe.iso" --tftp-dir "$O/tftp" --smb-server 192.0.2.7 \
     --overlay "$F/overlay" "$F/udfonly.iso"
 said 'reading .*udfonly.iso. \(UDF\)' "-v names the UDF side"
 said 'image 2 is "Microsoft Windows Setup \(x64\)", x64' "-v names the image"
+said "^mkwinpe: wrote '$O/pe.iso' \([0-9.]+ (KiB|MiB)\), [0-9]+ files in '$O/tftp' \([0-9.]+ (KiB|MiB)\): Windows PE x64, installs from the share" \
+    "-v ends with a summary line"
 only_in "$O" pe.iso tftp
 
 xorriso -indev "$O/pe.iso" -report_el_torito plain > "$T/elt.out" 2>&1 ||
@@ -386,7 +397,34 @@ if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null 2>&1 &&
 		said "not enough space in '.*small': [0-9]+ bytes needed, [0-9]+ available" "a small tmpfs"
 		[ ! -s "$T/small.ls" ] || fail "left on the tmpfs: $(cat "$T/small.ls")"
 		say "ok: a tmpfs too small"
+		# The estimate is near the real need: the ISO and one scratch
+		# boot.wim (tmpfs cannot move it in place), not four boot.wims.
+		need=$(sed -n 's/.* \([0-9]*\) bytes needed.*/\1/p' "$T/cmd.out")
+		wim=$(stat -c %s "$F/tree/sources/boot.wim")
+		st=0
+		unshare -m sh -c 'mount -t tmpfs -o size=$(( ($5 + 65535) / 4096 * 4096 + 65536 )) tmpfs "$1" || exit 77
+		    "$2" --iso "$1/pe.iso" "$3"; st=$?
+		    stat -c %s "$1/pe.iso" > "$4"; exit $st' sh "$T/small" "$MKWINPE" \
+		    "$F/udfonly.iso" "$T/small.size" "$need" > "$T/cmd.out" 2>&1 || st=$?
+		[ "$st" = 0 ] || fail "a tmpfs of the estimate ($need bytes): exit $st: $(cat "$T/cmd.out")"
+		iso=$(cat "$T/small.size")
+		[ "$need" -le $(( iso + wim + 1572864 )) ] ||
+		    fail "free space estimate $need for a $iso-byte ISO and a $wim-byte boot.wim"
+		say "ok: the free space estimate ($need bytes for a $iso-byte ISO) suffices and is close"
 	fi
+fi
+
+# On a terminal: the progress line never shows "(0 of 0 MiB)", and a
+# summary line ends the run.
+if command -v script > /dev/null; then
+	script -qec "'$MKWINPE' --iso '$O/tty.iso' '$F/udfonly.iso'" /dev/null \
+	    > "$T/tty.out" 2>&1 || fail "mkwinpe under a terminal: $(cat "$T/tty.out")"
+	tr '\r' '\n' < "$T/tty.out" > "$T/cmd.out"
+	grep -q 'of 0 MiB' "$T/cmd.out" && fail "progress shows 0 of 0 MiB: $(grep 'of 0' "$T/cmd.out" | head -n 2)"
+	said 'reading boot.wim 100% \(8[0-9][0-9] KiB of 8[0-9][0-9] KiB\)' "progress in KiB for a small boot.wim"
+	said "mkwinpe: wrote '$O/tty.iso' \([0-9.]+ MiB\): Windows PE x64, starts to a command prompt" \
+	    "a summary line on a terminal"
+	rm -f "$O/tty.iso"
 fi
 
 # Interrupted: SIGINT in the middle of a large boot.wim leaves nothing.

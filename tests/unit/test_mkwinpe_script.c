@@ -94,9 +94,35 @@ test_script(void)
 	tap_ok(has_line(buf, "wpeutil WaitForNetwork >nul 2>&1"),
 	    "  waits for the network");
 	tap_ok(has_line(buf, "net use I: \"\\\\192.0.2.7\\win11\" "
-	    "/user:\"DOM\\inst\" \"se%%cr&t\" /persistent:no >nul"),
+	    "/user:\"DOM\\inst\" \"se%%cr&t\" /persistent:no "
+	    ">\"%TEMP%\\mkwinpe-net.txt\" 2>&1"),
 	    "  net use with user and password, %% doubled");
 	tap_ok(has_line(buf, "goto mkwinpe_connect"), "  retries net use");
+	tap_ok(strstr(buf, "/persistent:no >nul") == NULL &&
+	    has_line(buf, "type \"%TEMP%\\mkwinpe-net.txt\""),
+	    "  net use's own words are shown, not thrown away");
+	tap_ok(has_line(buf, "for /f \"tokens=3\" %%e in ('findstr /b "
+	    "/c:\"System error\" \"%TEMP%\\mkwinpe-net.txt\"') do set "
+	    "MKWINPE_ERR=%%e"), "  picks N out of \"System error N\"");
+	p = strstr(buf, ":mkwinpe_e86\r\n");
+	tap_ok(p && strstr(p, "\r\necho mkwinpe: System error 86: the password "
+	    "was refused: mkwinpe --smb-password must be the --password "
+	    "pxe-smbd was started with\r\ngoto mkwinpe_fail\r\n") == p + 12,
+	    "  86: names the password, stops at once");
+	p = strstr(buf, ":mkwinpe_e53\r\n");
+	tap_ok(p && strstr(p, "port 445 at 192.0.2.7") && strstr(p,
+	    "goto mkwinpe_retry\r\n") < strstr(p, ":mkwinpe_e1231"),
+	    "  53: names port 445 and the server, retries");
+	p = strstr(buf, ":mkwinpe_e67\r\n");
+	tap_ok(p && strstr(p, "has no share named win11") && strstr(p,
+	    "goto mkwinpe_fail\r\n") < strstr(p, ":mkwinpe_e86"),
+	    "  67: names the share, stops");
+	tap_ok(strstr(buf, ":mkwinpe_e1326") && strstr(buf, ":mkwinpe_e58") &&
+	    strstr(buf, ":mkwinpe_e1272") && strstr(buf, ":mkwinpe_e5\r\n") &&
+	    strstr(buf, "if \"%MKWINPE_ERR%\"==\"1272\" goto mkwinpe_e1272"),
+	    "  1326, 58, 1272 and 5 have their causes");
+	tap_ok(strstr(buf, "not reachable yet") == NULL,
+	    "  no generic 'not reachable' for every failure");
 	tap_ok(has_line(buf, "if %MKWINPE_TRY% geq 30 goto mkwinpe_fail"),
 	    "  30 times");
 	tap_ok(has_line(buf, "I:\\setup.exe || goto mkwinpe_fail"),

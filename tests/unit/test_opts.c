@@ -1,23 +1,27 @@
 /* Unit tests for lib/libpxe/opts: table-driven options and -C files. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../tap.h"
 #include "libpxe/opts.h"
 
-enum { O_PORT = PXE_OPT_USER, O_ROOT, O_WRITE };
+enum { O_PORT = PXE_OPT_USER, O_ROOT, O_WRITE, O_LISTEN };
 
+/* Values kept as the programs keep them: the pointer opts hands over. */
 struct cfg {
 	unsigned port;
 	const char *root;
-	char rootbuf[64];
 	int write;
+	const char *listen[4];
+	unsigned nlisten;
 };
 
 static const struct pxe_opt table[] = {
 	{ "port", 'p', "N", O_PORT, "port" },
 	{ "root", 'r', "DIR", O_ROOT, "root" },
 	{ "write", 'w', NULL, O_WRITE, "write" },
+	{ "listen", 'l', "ADDR", O_LISTEN, "listen" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -35,8 +39,12 @@ handler(void *ctx, int id, const char *arg)
 		c->port = (unsigned)v;
 		return NULL;
 	case O_ROOT:
-		snprintf(c->rootbuf, sizeof(c->rootbuf), "%s", arg);
-		c->root = c->rootbuf;
+		c->root = arg;
+		return NULL;
+	case O_LISTEN:
+		if (c->nlisten == 4)
+			return "given too many times";
+		c->listen[c->nlisten++] = arg;
 		return NULL;
 	case O_WRITE:
 		c->write = 1;
@@ -45,11 +53,13 @@ handler(void *ctx, int id, const char *arg)
 	return "unknown";
 }
 
+static struct pxe_opts_mem mem;
+
 static int
 run(struct cfg *c, int argc, char **argv)
 {
 	struct pxe_opts_spec spec = { "t", "1", "[OPTION]...", "test", NULL,
-	    table, handler, c };
+	    table, handler, c, &mem };
 	int idx;
 
 	return pxe_opts_parse(&spec, argc, argv, &idx);
@@ -58,7 +68,9 @@ run(struct cfg *c, int argc, char **argv)
 int
 main(void)
 {
-	struct cfg c = { 0, NULL, "", 0 };
+	struct cfg c = { 0 };
+	char dir[] = "/tmp/test_opts_dir.XXXXXX", main_cf[64], sub_cf[64];
+	char *a7[] = { "t", "-C", main_cf, NULL };
 	char *a1[] = { "t", "-p", "69", "--root=/srv", "-w", NULL };
 	char *a2[] = { "t", "--port", "0", NULL };
 	char *a3[] = { "t", "--nope", NULL };
@@ -106,5 +118,35 @@ main(void)
 	tap_is(run(&c, 3, a5), 2, "value on a flag in a file is an error");
 	unlink(path);
 	tap_is(run(&c, 2, a6), 1, "--version asks to exit 0");
+
+	/* Several string values, one per line, and an include relative to
+	 * the including file: each value must outlive the line it was on. */
+	tap_ok(mkdtemp(dir) != NULL, "temporary folder");
+	snprintf(main_cf, sizeof(main_cf), "%s/main.conf", dir);
+	snprintf(sub_cf, sizeof(sub_cf), "%s/sub.conf", dir);
+	f = fopen(main_cf, "w");
+	fprintf(f, "root /srv/tftp\nlisten 192.168.42.1\ninclude sub.conf\n"
+	    "listen=10.0.0.1\n");
+	fclose(f);
+	f = fopen(sub_cf, "w");
+	fprintf(f, "# included\nlisten fe80::1\nport 69\n");
+	fclose(f);
+	memset(&c, 0, sizeof(c));
+	tap_is(run(&c, 3, a7), 0, "-C FILE with an include");
+	tap_str(c.root, "/srv/tftp", "first line's value kept after later lines");
+	tap_is(c.nlisten, 3, "three --listen values");
+	tap_str(c.listen[0], "192.168.42.1", "listen 1 kept");
+	tap_str(c.listen[1], "fe80::1", "listen 2 from the included file kept");
+	tap_str(c.listen[2], "10.0.0.1", "listen 3 after the include kept");
+	tap_is(c.port, 69, "number from the included file");
+	f = fopen(main_cf, "w");
+	fprintf(f, "include nothere.conf\n");
+	fclose(f);
+	tap_is(run(&c, 3, a7), 2, "a missing include is a usage error");
+	unlink(sub_cf);
+	unlink(main_cf);
+	rmdir(dir);
+	pxe_opts_free(&mem);
+	tap_ok(mem.n == 0 && mem.v == NULL, "pxe_opts_free empties the store");
 	return tap_done();
 }
