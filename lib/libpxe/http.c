@@ -705,15 +705,32 @@ static const struct {
 	{ 505, "HTTP Version Not Supported" },
 };
 
+_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == HTTP_NSTATUS,
+    "HTTP_NSTATUS counts the reasons table");
+
+int
+http_status_index(int status)
+{
+	int i;
+
+	for (i = 0; i < HTTP_NSTATUS; i++)
+		if (reasons[i].status == status)
+			return i;
+	return -1;
+}
+
+int
+http_status_at(unsigned i)
+{
+	return i < HTTP_NSTATUS ? reasons[i].status : 0;
+}
+
 const char *
 http_reason(int status)
 {
-	size_t i;
+	int i = http_status_index(status);
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (reasons[i].status == status)
-			return reasons[i].reason;
-	return "";
+	return i < 0 ? "" : reasons[i].reason;
 }
 
 static const struct {

@@ -108,6 +108,14 @@ void http_format_date(int64_t t, char *buf);
 /* The reason phrase of a status code ("Not Found"), "" when unknown. */
 const char *http_reason(int status);
 
+/*
+ * The status codes http_reason knows, numbered 0 .. HTTP_NSTATUS - 1 (for
+ * a server's counters): the number of status, or -1; the status of i.
+ */
+#define HTTP_NSTATUS	14
+int http_status_index(int status);
+int http_status_at(unsigned i);
+
 /* A MIME type for a file name, by its extension. */
 const char *http_content_type(const char *name, size_t len);
 

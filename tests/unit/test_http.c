@@ -327,6 +327,9 @@ test_tables(void)
 	tap_str(http_reason(431), "Request Header Fields Too Large",
 	    "reason of 431");
 	tap_str(http_reason(299), "", "unknown status");
+	tap_is(http_status_at((unsigned)http_status_index(505)), 505,
+	    "status index round trip");
+	tap_is(http_status_index(299), -1, "no index for an unknown status");
 	tap_str(http_content_type("winpe.ISO", 9), "application/x-iso9660-image",
 	    "type of an ISO, by extension in any case");
 	tap_str(http_content_type("boot.ipxe", 9), "text/plain", "iPXE script");
