@@ -246,6 +246,10 @@ on_timer(struct pxe_loop *loop, struct pxe_timer *t)
 			return;
 		}
 		c->d->h.c.timeouts++;
+		/* Reset rather than close: the kernel would otherwise keep
+		 * what is queued for a reader that may never come back. */
+		setsockopt(c->io.fd, SOL_SOCKET, SO_LINGER,
+		    &(struct linger){ 1, 0 }, sizeof(struct linger));
 		hconn_close(c, "the client stopped reading");
 		return;
 	case HC_READ:
