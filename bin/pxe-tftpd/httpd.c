@@ -196,16 +196,21 @@ hconn_close(struct hconn *c, const char *why)
 }
 
 static void
-reap(struct pxe_loop *loop, struct pxe_timer *t)
+free_graveyard(struct httpd *h)
 {
-	struct httpd *h = t->arg;
 	struct hconn *c;
 
-	(void)loop;
 	while ((c = h->graveyard) != NULL) {
 		h->graveyard = c->next;
 		free(c);
 	}
+}
+
+static void
+reap(struct pxe_loop *loop, struct pxe_timer *t)
+{
+	(void)loop;
+	free_graveyard(t->arg);
 }
 
 static uint64_t
@@ -965,8 +970,7 @@ httpd_shutdown(struct tftpd *d)
 
 	while (d->h.conns)
 		hconn_close(d->h.conns, NULL);
-	if (d->loop)
-		reap(d->loop, &d->h.reap);
+	free_graveyard(&d->h);
 	for (i = 0; i < d->h.nls; i++)
 		close(d->h.ls[i].io.fd);
 	d->h.nls = 0;
