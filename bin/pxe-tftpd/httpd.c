@@ -452,8 +452,9 @@ file_fields(char *buf, size_t cap, const char *type, int64_t mtime)
 	    type ? "\r\n" : "");
 }
 
-/* Several ranges: one multipart/byteranges body. */
-static void
+/* Several ranges: one multipart/byteranges body.  false (nothing queued)
+ * if the part headers would not fit in c->out. */
+static bool
 multipart(struct hconn *c, const struct http_range *r, unsigned n,
     uint64_t size, const char *type, int64_t mtime)
 {
@@ -471,6 +472,8 @@ multipart(struct hconn *c, const struct http_range *r, unsigned n,
 		    "Content-Range: bytes %llu-%llu/%llu\r\n\r\n",
 		    i ? "\r\n" : "", bnd, type, (unsigned long long)r[i].first,
 		    (unsigned long long)r[i].last, (unsigned long long)size);
+		if (k < 0 || (size_t)k >= left)
+			return false;
 		add_seg(c, p, 0, (uint64_t)k);
 		add_seg(c, NULL, r[i].first, r[i].last - r[i].first + 1);
 		total += (uint64_t)k + r[i].last - r[i].first + 1;
@@ -478,6 +481,8 @@ multipart(struct hconn *c, const struct http_range *r, unsigned n,
 		left -= (size_t)k;
 	}
 	k = snprintf(p, left, "\r\n--%s--\r\n", bnd);
+	if (k < 0 || (size_t)k >= left)
+		return false;
 	add_seg(c, p, 0, (uint64_t)k);
 	total += (uint64_t)k;
 	/* The type of the parts is theirs; the message's is multipart. */
@@ -488,6 +493,7 @@ multipart(struct hconn *c, const struct http_range *r, unsigned n,
 	c->segs[0] = (struct seg){ c->out, 0, hl };
 	c->body = total;
 	snprintf(c->what, sizeof(c->what), ", %u ranges", n);
+	return true;
 }
 
 /* Range and If-Range against the file: the response's shape. */
@@ -517,12 +523,15 @@ ranged(struct hconn *c, const struct http_request *req, uint64_t size,
 		answer(c, 416, extra, c->head_only);
 		return;
 	}
-	if (k == 0 && n > 1) {
-		multipart(c, r, n, size, type, mtime);
+	if (k == 0 && n > 1 && multipart(c, r, n, size, type, mtime)) {
 		if (c->head_only)
 			c->nseg = 1;
 		begin(c, 206);
 		return;
+	}
+	if (k == 0 && n > 1) {
+		k = -E2BIG;	/* the whole file, then */
+		c->nseg = 0;
 	}
 	if (k == 0) {
 		snprintf(extra, sizeof(extra), "Content-Range: bytes "
