@@ -14,6 +14,7 @@ mkfile boot/bcd 3000
 mkfile Sources/boot.wim 5000
 printf 'menu\n' > "$ROOT/boot.ipxe"
 mkdir -p "$ROOT/dir"
+mkfifo "$ROOT/fifo"
 truncate -s 6G "$ROOT/huge.iso" || skip "no sparse files here"
 printf 'END-OF-6-GIB-ISO' | dd of="$ROOT/huge.iso" bs=1 seek=$((6 * 1073741824 - 16)) \
     conv=notrunc status=none || skip "cannot write at 6 GiB"
@@ -191,6 +192,7 @@ EOF
 expect 404 "missing file" "$URL/nothere.iso"
 expect 404 "the root itself" "$URL/"
 expect 403 "a directory" "$URL/dir"
+expect 403 "a FIFO (opening it must not hang the server)" "$URL/fifo"
 expect 403 "dot-dot" --path-as-is "$URL/../secret"
 expect 403 "encoded dot-dot" "$URL/%2e%2e/secret"
 expect 405 "POST" -X POST "$URL/big.bin"
