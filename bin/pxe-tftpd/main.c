@@ -19,6 +19,7 @@ enum {
 	O_ROOT = PXE_OPT_USER, O_LISTEN, O_PORT, O_IFACE, O_WRITE, O_OVERWRITE,
 	O_MAXBLK, O_MAXWIN, O_NOMSFT, O_RETRANSMIT, O_RETRIES, O_MAXXFER,
 	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST,
+	O_HTTP, O_HTTP_MAXCONN, O_HTTP_TIMEOUT,
 };
 
 static const struct pxe_opt options[] = {
@@ -34,6 +35,9 @@ static const struct pxe_opt options[] = {
 	{ "retransmit", 'T', "MS", O_RETRANSMIT, "first retransmit timeout in ms, doubled per retry up to 8 s (default 1000)" },
 	{ "retries", 'R', "N", O_RETRIES, "retransmissions before giving up (default 5)" },
 	{ "max-transfers", 'm', "N", O_MAXXFER, "concurrent transfers (default 4096)" },
+	{ "http", 0, "[ADDR:]PORT", O_HTTP, "also serve the root over HTTP on PORT (on ADDR, else on the --listen addresses)" },
+	{ "http-max-connections", 0, "N", O_HTTP_MAXCONN, "HTTP connections at once; at the cap the longest idle one is closed (default 1024)" },
+	{ "http-timeout", 0, "SECONDS", O_HTTP_TIMEOUT, "close HTTP connections idle, sending a request head, or not reading that long (default 30)" },
 	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
 	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
 	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
@@ -106,6 +110,19 @@ set_option(void *ctx, int id, const char *arg)
 	case O_VERBOSE: c->verbosity = 1; return NULL;
 	case O_QUIET: c->verbosity = -1; return NULL;
 	case O_TEST: c->test = true; return NULL;
+	case O_HTTP: {
+		char abuf[PXE_ADDRSTRLEN];
+		const char *a;
+		uint16_t p;
+
+		if (httpd_parse_spec(arg, abuf, sizeof(abuf), &a, &p) < 0)
+			return "is not [ADDR:]PORT (8080, 10.0.0.1:8080, "
+			    "[::1]:8080)";
+		c->http = arg;
+		return NULL;
+	}
+	case O_HTTP_MAXCONN: return number(arg, 1, 1000000, &c->http_max_conns);
+	case O_HTTP_TIMEOUT: return number(arg, 1, 86400, &c->http_timeout);
 	}
 	return "is not handled";
 }
@@ -122,6 +139,8 @@ defaults(struct tftpd_config *c)
 	c->retransmit_ms = 1000;
 	c->retries = 5;
 	c->max_transfers = 4096;
+	c->http_max_conns = 1024;
+	c->http_timeout = 30;
 }
 
 /* Open one listening socket on addr (and iface, if given). */
@@ -192,17 +211,33 @@ open_listeners(struct tftpd *d)
 	return 0;
 }
 
-/* Raise the fd limit: each transfer has its own socket and file. */
+/*
+ * Raise the fd limit: each transfer and each HTTP connection has its own
+ * socket and file.  When the limit is lower, both caps shrink in
+ * proportion.
+ */
 static void
 raise_nofile(struct tftpd *d)
 {
-	unsigned long long need = (unsigned long long)d->cfg.max_transfers *
-	    2 + 64, have = pxe_daemon_raise_nofile(need);
+	unsigned long long http = d->cfg.http ? d->cfg.http_max_conns : 0;
+	unsigned long long need = ((unsigned long long)d->cfg.max_transfers +
+	    http) * 2 + 64, have = pxe_daemon_raise_nofile(need);
 
 	if (have < need) {
-		d->cfg.max_transfers = (unsigned)((have - 64) / 2);
+		d->cfg.max_transfers = (unsigned)((unsigned long long)
+		    d->cfg.max_transfers * (have - 64) / (need - 64));
+		if (d->cfg.max_transfers == 0)
+			d->cfg.max_transfers = 1;
 		log_warn("open file limit %llu allows only %u transfers at once",
 		    have, d->cfg.max_transfers);
+		if (http) {
+			d->cfg.http_max_conns = (unsigned)(http * (have - 64) /
+			    (need - 64));
+			if (d->cfg.http_max_conns == 0)
+				d->cfg.http_max_conns = 1;
+			log_warn("open file limit %llu allows only %u HTTP "
+			    "connections at once", have, d->cfg.http_max_conns);
+		}
 	}
 }
 
@@ -240,12 +275,15 @@ setup(struct tftpd *d)
 	raise_nofile(d);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
+	if ((r = httpd_listen(d)) < 0)
+		return r == -2 ? 2 : 1;
 	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
-	log_info("started, version %s, TFTP root is %s%s", PACKAGE_VERSION,
-	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "");
+	log_info("started, version %s, TFTP root is %s%s%s", PACKAGE_VERSION,
+	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "",
+	    d->cfg.http ? ", also served over HTTP" : "");
 	d->started = true;
 	return 0;
 }
@@ -322,6 +360,7 @@ teardown(struct tftpd *d)
 		xfer_shutdown(d);
 	if (d->started)
 		tftpd_log_counters(d);
+	httpd_shutdown(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	pxe_loop_free(d->loop);
@@ -339,7 +378,8 @@ main(int argc, char **argv)
 	struct pxe_opts_spec spec = {
 		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
 		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
-		"7440, and Microsoft's variable window).",
+		"7440, and Microsoft's variable window), and with --http the "
+		"same files over HTTP/1.1 (GET, HEAD, ranges, keep-alive).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
 	int r, idx;

@@ -58,6 +58,7 @@ tftpd_log_counters(const struct tftpd *d)
 	    (unsigned long long)c->ioerrors,
 	    (unsigned long long)c->retransmits,
 	    (unsigned long long)c->repeats, (unsigned long long)c->dropped);
+	httpd_log_counters(d);
 }
 
 /* Answer a refused request straight from the listening socket. */

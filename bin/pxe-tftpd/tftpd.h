@@ -3,7 +3,8 @@
  * sockets, counters, the list of transfers) and one struct xfer per
  * transfer.  main.c parses options and sets the server up; server.c takes
  * requests on the listening sockets and turns them into transfers; xfer.c
- * runs each transfer's state machine on its own connected socket.
+ * runs each transfer's state machine on its own connected socket; httpd.c
+ * serves the same root over HTTP (--http) in the same loop.
  */
 #ifndef PXE_TFTPD_H
 #define PXE_TFTPD_H
@@ -16,6 +17,7 @@
 #include "libpxe/daemon.h"
 #include "libpxe/opts.h"
 #include "libpxe/fsroot.h"
+#include "libpxe/http.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
 #include "libpxe/tftp.h"
@@ -43,6 +45,9 @@ struct tftpd_config {
 	const char *log;
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
 	bool test;		/* --test: check, bind nothing, exit */
+	const char *http;	/* --http [ADDR:]PORT, or NULL: no HTTP */
+	unsigned http_max_conns;
+	unsigned http_timeout;	/* seconds: idle, slow head, stalled reader */
 };
 
 /* What SIGUSR1 and the exit report. */
@@ -77,6 +82,33 @@ struct listener {
 };
 
 struct xfer;
+struct hconn;
+
+/* What SIGUSR1 and the exit report about HTTP. */
+struct httpd_counters {
+	uint64_t connections;	/* accepted */
+	uint64_t refused;	/* at the cap with none idle: 503 */
+	uint64_t evicted;	/* idle ones closed to make room */
+	uint64_t timeouts;	/* slow heads (408) and stalled readers */
+	uint64_t requests;	/* heads parsed */
+	uint64_t bytes_sent;
+	uint64_t status[HTTP_NSTATUS];	/* responses, by http_status_index */
+};
+
+/* The HTTP side of the server (httpd.c). */
+struct httpd {
+	struct listener ls[TFTPD_MAX_LISTEN + 2];
+	unsigned nls;
+	struct hconn *conns;	/* doubly linked list of connections */
+	unsigned nconns;
+	unsigned peak;
+	struct hconn *graveyard;	/* closed, freed after the loop turn */
+	struct pxe_timer reap;
+	struct httpd_counters c;
+	uint64_t warn_at;	/* rate limit for warnings about clients */
+	unsigned warn_n;
+	uint64_t boundary_seq;	/* multipart boundaries */
+};
 
 struct tftpd {
 	struct tftpd_config cfg;
@@ -95,6 +127,7 @@ struct tftpd {
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
+	struct httpd h;
 };
 
 /* server.c */
@@ -140,5 +173,20 @@ void xfer_in_flight(const struct tftpd *d, uint64_t *sent,
     uint64_t *received);
 /* Abort and free every transfer (the server is stopping). */
 void xfer_shutdown(struct tftpd *d);
+
+/* httpd.c */
+/*
+ * Split --http's "[ADDR:]PORT" ("8080", "10.0.0.1:8080", "[::1]:8080"):
+ * *addr is NULL when no address is given, else copied into abuf.  0 or
+ * -EINVAL.
+ */
+int httpd_parse_spec(const char *spec, char *abuf, size_t acap,
+    const char **addr, uint16_t *port);
+/* Listen for HTTP as --http says (nothing without it).  0, -2 for a bad
+ * address, or -errno (logged). */
+int httpd_listen(struct tftpd *d);
+/* Close every connection and listener. */
+void httpd_shutdown(struct tftpd *d);
+void httpd_log_counters(const struct tftpd *d);
 
 #endif

@@ -110,8 +110,8 @@ expect_log() {
 
 # start_on_free_port NAME LAUNCH [OPTIONS]: run the function LAUNCH (which
 # execs the server on port $PORT with OPTIONS) in the background, logging
-# to $LOG, until the server logs "listening on"; another port when the one
-# picked is taken.  The pid goes in $TFTPD_PID for cleanup and stop_tftpd.
+# to $LOG, until the server logs "listening on" (or $READY); another port
+# when the one picked is taken.  The pid goes in $TFTPD_PID for cleanup and stop_tftpd.
 start_on_free_port() {
 	name=$1 launch=$2
 	shift 2
@@ -122,7 +122,7 @@ start_on_free_port() {
 		TFTPD_PID=$!
 		i=0
 		while [ $i -lt 100 ]; do
-			grep -q 'listening on' "$LOG" && return 0
+			grep -q "${READY:-listening on}" "$LOG" && return 0
 			kill -0 "$TFTPD_PID" 2>/dev/null || break
 			sleep 0.05
 			i=$((i + 1))
@@ -143,6 +143,12 @@ launch_tftpd() {
 	exec "$PXE_TFTPD" -r "$ROOT" -l "${ADDR:-127.0.0.1}" -p "$PORT" "$@"
 }
 
+# pxe-tftpd with --http on the port after $PORT ($HPORT).
+launch_tftpd_http() {
+	exec "$PXE_TFTPD" -r "$ROOT" -l 127.0.0.1 -p "$PORT" \
+	    --http "127.0.0.1:$((PORT + 1))" "$@"
+}
+
 launch_smbd() {
 	exec "$PXE_SMBD" -s "install=${SMBD_SHARE:-$ROOT}" -l 127.0.0.1 \
 	    -p "$PORT" "$@"
@@ -153,6 +159,13 @@ launch_smbd() {
 # ADDR=... NETNS=... override the address and run it in a namespace.
 start_tftpd() {
 	start_on_free_port pxe-tftpd launch_tftpd "$@"
+}
+
+# start_tftpd_http [OPTIONS]: start_tftpd, also serving $ROOT over HTTP on
+# 127.0.0.1 port $HPORT (the TFTP port + 1; another pair when it is taken).
+start_tftpd_http() {
+	READY='(HTTP)' start_on_free_port pxe-tftpd launch_tftpd_http "$@"
+	HPORT=$((PORT + 1))
 }
 
 # start_smbd [OPTIONS]: start pxe-smbd on 127.0.0.1 and a free high TCP
