@@ -268,6 +268,47 @@ test_scale(void)
 	lease_store_close(ls);
 }
 
+/*
+ * Issue 16, #8: a compaction that fails after the append was synced (a
+ * folder the server may no longer write after --user: here LEASES.tmp is a
+ * directory) must not fail the commit, or every ACK after it is withheld.
+ */
+static void
+test_compact_fails(void)
+{
+	struct lease_store *ls;
+	struct lease l;
+	char tmp[PATH_MAX + 32];
+	int i, failed = 0;
+
+	unlink(path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	tap_is(lease_store_open(&ls, path, NULL), 0, "open");
+	if (mkdir(tmp, 0700) < 0)
+		exit(99);
+	for (i = 0; i < 3000; i++) {
+		l = bound(IP(10, 0, 0, 10), mac(1), 1800000000 + i, "");
+		lease_set(ls, &l);
+		failed += lease_commit(ls) < 0;
+	}
+	tap_is(failed, 0, "commits succeed while compaction cannot");
+	tap_ok(lease_compact_error(ls) < 0, "  the compaction error is kept "
+	    "for the server to log");
+	tap_ok(file_lines() >= 3000, "  every line on disk (%zu)",
+	    file_lines());
+	rmdir(tmp);
+	for (i = 0; i < 3000; i++) {
+		l = bound(IP(10, 0, 0, 10), mac(1), 1800010000 + i, "");
+		lease_set(ls, &l);
+		lease_commit(ls);
+	}
+	tap_is(lease_compact_error(ls), 0, "compaction works again once it "
+	    "can");
+	tap_ok(file_lines() < 3000, "  the file compacted (%zu lines)",
+	    file_lines());
+	lease_store_close(ls);
+}
+
 int
 main(void)
 {
@@ -280,6 +321,7 @@ main(void)
 	test_file();
 	test_pick();
 	test_scale();
+	test_compact_fails();
 	unlink(path);
 	rmdir(dir);
 	return tap_done();
