@@ -152,6 +152,24 @@ else
 	say "SKIP install/check part: Debian's pxelinux and syslinux-common are not installed"
 fi
 mkdir "$T/empty"
+# An include loop is reported once, at once: a config that INCLUDEs
+# itself 6 times cost 6^8 parses and 12 million lines (issue 16).
+B=$T/bomb
+mkdir -p "$B/pxelinux.cfg"
+printf 'x' > "$B/pxelinux.0"
+for i in 1 2 3 4 5 6; do echo "INCLUDE pxelinux.cfg/default"; done > "$B/pxelinux.cfg/default"
+printf 'INCLUDE pxelinux.cfg/b\nLABEL a\n  LOCALBOOT 0\n' >> "$B/pxelinux.cfg/default"
+printf 'INCLUDE pxelinux.cfg/default\n' > "$B/pxelinux.cfg/b"
+timeout 20 "$M" check --root "$B" > "$T/out" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "include bomb: check exited $st, want 1 ($(wc -l < "$T/out") lines)"
+[ "$(grep -c 'include loop' "$T/out")" = 2 ] ||
+    fail "include bomb: want the two loops once each: $(head -c 2000 "$T/out")"
+grep -q 'pxelinux.cfg/default:1: INCLUDE pxelinux.cfg/default: an include loop (pxelinux.cfg/default -> pxelinux.cfg/default)' "$T/out" ||
+    fail "include bomb: the loop is not named: $(head -c 2000 "$T/out")"
+grep -Eq 'an include loop \(pxelinux.cfg/(default|b) -> pxelinux.cfg/(b|default) -> pxelinux.cfg/(default|b)\)' "$T/out" ||
+    fail "include bomb: the two-file loop is not named: $(head -c 2000 "$T/out")"
+[ "$(wc -l < "$T/out")" -lt 20 ] || fail "include bomb: $(wc -l < "$T/out") lines: $(head -c 2000 "$T/out")"
 "$M" check --root "$T/empty" > "$T/out" 2>&1
 [ $? = 1 ] && grep -q 'no pxelinux.0, syslinux.efi' "$T/out" || fail "check on a tree with no loader: $(cat "$T/out")"
 
