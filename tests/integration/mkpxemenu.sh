@@ -198,18 +198,23 @@ bad "--mac: .*not a MAC" lookup --mac nope
 bad "--ip: .*not an IPv4" lookup --mac 20:6a:8a:0f:74:75 --ip 1.2.3
 # A usage error frees what was parsed before it (issue 16: the labels of
 # earlier entries leaked, and LSan turned exit 2 into 1).
-if command -v valgrind > /dev/null; then
-	for args in "-e local:disk -e local:DISK" "-e local:disk -T 99999" \
-	    "-e local:disk -e linux:a:k -d x" "-e local:disk -e floppy:x:y"; do
-		# shellcheck disable=SC2086 # the words are the arguments
-		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		    --error-exitcode=3 "$M" $args > /dev/null 2> "$T/vg"
-		st=$?
-		[ "$st" = 2 ] || fail "mkpxemenu $args under valgrind: exit $st, want 2: $(cat "$T/vg")"
-	done
+# An ASan build has LeakSanitizer (exit 1 on a leak) and cannot run under
+# valgrind; a plain build runs under valgrind when it is installed.
+VG=
+if grep -q __asan_init "$M"; then
+	:
+elif command -v valgrind > /dev/null; then
+	VG="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3"
 else
 	say "valgrind not installed: the usage-error leak check is skipped"
 fi
+for args in "-e local:disk -e local:DISK" "-e local:disk -T 99999" \
+    "-e local:disk -e linux:a:k -d x" "-e local:disk -e floppy:x:y"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	$VG "$M" $args > /dev/null 2> "$T/vg"
+	st=$?
+	[ "$st" = 2 ] || fail "mkpxemenu $args${VG:+ under valgrind}: exit $st, want 2: $(cat "$T/vg")"
+done
 "$M" --help | grep -q 'winpe:LABEL' || fail "--help does not describe the entries"
 "$M" --version | grep -q '^mkpxemenu ' || fail "--version"
 "$M" check --help | grep -q 'Exit status: 0 clean, 1 findings' || fail "check --help"
