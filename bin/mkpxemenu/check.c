@@ -33,6 +33,8 @@
 #define MAX_MODS	128
 #define MAX_LABELS	256
 #define MAX_DEPTH	8
+#define MAX_PARSES	256	/* files parsed for one top-level config */
+#define MAX_LOOPS	16	/* include loops remembered as reported */
 
 struct mod {
 	char name[64];
@@ -51,6 +53,8 @@ struct chk {
 	int version;		/* pxelinux.0's major version, 0 unknown */
 	struct mod mods[MAX_MODS];
 	unsigned nmods;
+	char loops[MAX_LOOPS][512];	/* include loops reported */
+	unsigned nloops;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -234,10 +238,57 @@ struct cfgstate {
 	int defline, ontimeoutline;
 	char ui[128], uifile[256];
 	int uiline;
+	/* INCLUDE: the chain being parsed, and bounds on the work */
+	const char *stack[MAX_DEPTH + 1];
+	unsigned parses;
 };
 
 static void parse_config(struct chk *c, struct cfgstate *s, const char *rel,
     int depth);
+
+/* The files of stack[k..depth] as "a -> b -> a", from stack[first]. */
+static void
+loop_chain(char *out, size_t cap, const struct cfgstate *s, int k, int depth,
+    int first)
+{
+	size_t o = 0;
+	int i, n = depth - k + 1;
+
+	for (i = 0; i <= n; i++) {
+		o += pxe_str_copy(out + o, cap - o, s->stack[k + (first - k +
+		    i) % n]);
+		if (i < n)
+			o += pxe_str_copy(out + o, cap - o, " -> ");
+	}
+}
+
+/*
+ * INCLUDE at depth goes back to stack[k]: a loop.  Report it once for the
+ * whole check (a file that includes itself six times is one loop, not six,
+ * nor 6^8 parses; every config in the loop meets it again), naming it.
+ */
+static void
+include_loop(struct chk *c, struct cfgstate *s, const char *file, int line,
+    const char *w, int k, int depth)
+{
+	char key[sizeof(c->loops[0])], chain[sizeof(c->loops[0])];
+	int i, low = k;
+	unsigned j;
+
+	/* The same loop met from another of its files is the same key. */
+	for (i = k + 1; i <= depth; i++)
+		if (strcmp(s->stack[i], s->stack[low]) < 0)
+			low = i;
+	loop_chain(key, sizeof(key), s, k, depth, low);
+	for (j = 0; j < c->nloops; j++)
+		if (strcmp(c->loops[j], key) == 0)
+			return;
+	if (c->nloops < MAX_LOOPS)
+		pxe_str_copy(c->loops[c->nloops++], sizeof(c->loops[0]), key);
+	loop_chain(chain, sizeof(chain), s, k, depth, k);
+	finding(c, file, line, "INCLUDE %s: an include loop (%s); pxelinux "
+	    "never gets to the end of it, remove the INCLUDE", w, chain);
+}
 
 /* The first word of s into w (NUL-terminated); the rest after it. */
 static const char *
@@ -404,11 +455,19 @@ config_line(struct chk *c, struct cfgstate *s, const char *file, int line,
 		}
 		{
 			char rel[1024];
+			int at;
 
 			if (!fits(snprintf(rel, sizeof(rel), "%s%s", w[0] ==
 			    '/' ? "" : c->bootdir, w[0] == '/' ? w + 1 : w),
 			    sizeof(rel)))
 				break;
+			for (at = 0; at <= depth; at++)
+				if (strcmp(s->stack[at], rel) == 0)
+					break;
+			if (at <= depth) {
+				include_loop(c, s, file, line, w, at, depth);
+				break;
+			}
 			ref(c, file, line, "INCLUDE", w);
 			parse_config(c, s, rel, depth + 1);
 		}
@@ -425,6 +484,14 @@ parse_config(struct chk *c, struct cfgstate *s, const char *rel, int depth)
 	int line = 0;
 	bool in_text = false;
 
+	/* A fan of INCLUDEs without a loop (8 files, each including the
+	 * next six times) is bounded too: said once, then not followed. */
+	if (s->parses++ == MAX_PARSES)
+		finding(c, rel, 0, "more than %d files read through INCLUDE: "
+		    "the rest is not checked", MAX_PARSES);
+	if (s->parses > MAX_PARSES)
+		return;
+	s->stack[depth] = rel;
 	if ((buf = load(c, rel, &len)) == NULL)
 		return;		/* reported by ref() */
 	c->configs++;

@@ -328,6 +328,15 @@ write_root(const struct menu_cfg *c)
 	return n ? r : write_for(c, "", FMT_PXELINUX);
 }
 
+/* Leave menu_main: what the options built is freed on every path. */
+static int
+menu_end(struct menu_cfg *c, struct pxe_opts_mem *mem, int status)
+{
+	menu_free(&c->m);
+	pxe_opts_free(mem);
+	return status;
+}
+
 int
 menu_main(int argc, char **argv)
 {
@@ -347,15 +356,15 @@ menu_main(int argc, char **argv)
 	c.m.timeout = 10;
 	c.spec = &spec;
 	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0)
-		return r == 1 ? 0 : 2;
+		return menu_end(&c, &mem, r == 1 ? 0 : 2);
 	if (idx < argc) {
 		fprintf(stderr, "mkpxemenu: unexpected argument '%s' (commands: "
 		    "lookup, install, check; see --help)\n", argv[idx]);
-		return 2;
+		return menu_end(&c, &mem, 2);
 	}
 	if ((err = menu_validate(&c.m)) != NULL) {
 		fprintf(stderr, "mkpxemenu: %s\n", err);
-		return 2;
+		return menu_end(&c, &mem, 2);
 	}
 	if (c.host_kind && (c.format == FMT_IPXE ||
 	    (c.format == FMT_GRUB && c.host_kind == 3))) {
@@ -363,21 +372,18 @@ menu_main(int argc, char **argv)
 		    "file of that kind\n", c.host_kind == 2 ? "-ip" :
 		    c.host_kind == 3 ? "-uuid" : "", c.format == FMT_IPXE ?
 		    "iPXE" : "GRUB");
-		return 2;
+		return menu_end(&c, &mem, 2);
 	}
 	if (c.output && !c.root) {
 		fprintf(stderr, "mkpxemenu: --output needs --root\n");
-		return 2;
+		return menu_end(&c, &mem, 2);
 	}
 	if (c.root) {
-		r = write_root(&c);
-		menu_free(&c.m);
-		pxe_opts_free(&mem);
-		return r;
+		return menu_end(&c, &mem, write_root(&c));
 	}
 	if (menu_write(&c.m, c.format, &o, &skipped) < 0) {
 		fprintf(stderr, "mkpxemenu: out of memory\n");
-		return 1;
+		return menu_end(&c, &mem, 1);
 	}
 	if (skipped)
 		fprintf(stderr, "mkpxemenu: warning: %u entr%s left out of the "
@@ -389,9 +395,7 @@ menu_main(int argc, char **argv)
 		r = 1;
 	}
 	out_free(&o);
-	menu_free(&c.m);
-	pxe_opts_free(&mem);
-	return r;
+	return menu_end(&c, &mem, r);
 }
 
 /* ---- lookup ---- */

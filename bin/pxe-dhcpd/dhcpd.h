@@ -6,6 +6,7 @@
 #define PXE_DHCPD_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -127,13 +128,25 @@ struct dhcpd {
 	bool full_logged[DHCPD_MAX_RANGES];
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
+	int compact_logged;		/* lease_compact_error last logged */
 	int exit_code;
 	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
+	/* Seams for tests/unit/test_dhcpd: NULL in the daemon, which sends
+	 * on the interface's socket and reads time(). */
+	void (*emit)(void *arg, const struct dhcpd_pending *p);
+	int64_t (*clock)(void *arg);
+	void *seam_arg;
 };
 
 /* server.c */
+/* Answer one datagram (replies that need a lease commit wait for
+ * dhcpd_flush); src is the sender. */
+void dhcpd_handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
+    size_t len, struct sockaddr_in *src);
+/* Make the batch's leases durable, then send its ACKs. */
+void dhcpd_flush(struct dhcpd *d);
 void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
 void dhcpd_log_counters(struct dhcpd *d);

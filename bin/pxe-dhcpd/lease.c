@@ -35,6 +35,8 @@ struct lease_store {
 	size_t file_lines;	/* lines in the file since the last compaction */
 	uint32_t fresh_hint;	/* where the search for unused addresses resumes */
 	uint32_t full_start, full_end;	/* a range with no unused address */
+	size_t compact_at;	/* file_lines that retries a failed compaction */
+	int compact_err;	/* the last compaction's error, or 0 */
 };
 
 static uint32_t
@@ -386,8 +388,11 @@ lease_store_close(struct lease_store *ls)
 
 	if (ls == NULL)
 		return 0;
+	/* The lines are durable once committed; a compaction that cannot
+	 * happen now (a folder --user may not write) waits for the next
+	 * start, which compacts before the privilege drop. */
 	if ((e = lease_commit(ls)) == 0)
-		e = lease_compact(ls);
+		lease_compact(ls);
 	close(ls->fd);
 	free(ls->by_addr.slot);
 	free(ls->by_client.slot);
@@ -616,14 +621,22 @@ lease_compact(struct lease_store *ls)
 		unlink(tmp);
 		return e;
 	}
-	if ((e = sync_dir(ls->path)) < 0)
-		return e;
-	/* Pending lines are in the new file already: drop them. */
+	/* Pending lines are in the new file already: drop them.  The old
+	 * descriptor names the replaced file now: appends go to the new. */
 	ls->pendlen = ls->npend = 0;
 	ls->file_lines = live;
+	ls->compact_at = 0;
 	close(ls->fd);
 	ls->fd = open(ls->path, O_RDWR | O_APPEND | O_CLOEXEC);
-	return ls->fd < 0 ? -errno : 0;
+	if (ls->fd < 0)
+		return -errno;
+	return sync_dir(ls->path);
+}
+
+int
+lease_compact_error(const struct lease_store *ls)
+{
+	return ls->compact_err;
 }
 
 int
@@ -655,7 +668,20 @@ lease_commit(struct lease_store *ls)
 		return -errno;
 	ls->file_lines += ls->npend;
 	ls->pendlen = ls->npend = 0;
-	if (ls->file_lines > 4 * ls->n + 1024)
-		return lease_compact(ls);
+	/*
+	 * The lines are durable now: a compaction that fails (the folder is
+	 * not writable after --user) must not withhold their ACKs.  It is
+	 * kept for lease_compact_error() and retried when the log has grown
+	 * by half again.
+	 */
+	if (ls->file_lines > 4 * ls->n + 1024 &&
+	    ls->file_lines >= ls->compact_at) {
+		ls->compact_err = lease_compact(ls);
+		if (ls->compact_err < 0) {
+			ls->compact_at = ls->file_lines + ls->file_lines / 2;
+			if (ls->fd < 0)		/* reopen after rename failed */
+				return ls->compact_err;
+		}
+	}
 	return 0;
 }

@@ -102,13 +102,17 @@ size_t lease_pending(const struct lease_store *ls);
 /*
  * Write every pending line with one write() and make it durable with one
  * fdatasync().  Compacts the log when it has grown to several times the
- * live leases.  0 or -errno (the lines stay pending and the caller must
- * not acknowledge them).
+ * live leases; a compaction that fails does not fail the commit (see
+ * lease_compact_error).  0 or -errno (the lines stay pending and the
+ * caller must not acknowledge them).
  */
 int lease_commit(struct lease_store *ls);
 
 /* Rewrite the file with only the live leases (temporary file + rename). */
 int lease_compact(struct lease_store *ls);
+
+/* The error of the last compaction lease_commit tried, or 0. */
+int lease_compact_error(const struct lease_store *ls);
 
 /* Iterate: the i-th lease (0 <= i < lease_count()), for dumps and tests. */
 const struct lease *lease_at(const struct lease_store *ls, size_t i);

@@ -516,6 +516,32 @@ check_lease_dir(const struct dhcpd *d, struct pxe_check *ck)
 	return own.problems ? -1 : 0;
 }
 
+/*
+ * After --user: can we still replace the lease file (compaction writes
+ * FILE.tmp and renames it)?  Appends go on through the descriptor opened
+ * before; say what to change if not.
+ */
+static void
+check_lease_dir_user(const struct dhcpd *d)
+{
+	char dir[4096], *slash;
+
+	if (d->cfg.proxy || d->cfg.user == NULL)
+		return;
+	snprintf(dir, sizeof(dir), "%s", d->cfg.lease_file);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) == 0)
+		return;
+	log_warn("--user %s cannot write the folder %s: the lease file is "
+	    "compacted only at start; chown %s %s to fix", d->cfg.user, dir,
+	    d->cfg.user, dir);
+}
+
 static int
 setup(struct dhcpd *d)
 {
@@ -556,6 +582,7 @@ setup(struct dhcpd *d)
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
+	check_lease_dir_user(d);
 	log_info("started, version %s, %s%zu leases in %s", PACKAGE_VERSION,
 	    d->cfg.proxy ? "proxyDHCP, " : "", d->leases ?
 	    lease_count(d->leases) : (size_t)0, d->cfg.proxy ? "(none)" :

@@ -381,6 +381,10 @@ send_now(struct dhcpd *d, struct dhcpd_pending *p)
 	struct sockaddr_in to = { .sin_family = AF_INET,
 	    .sin_port = htons(p->port), .sin_addr.s_addr = p->dst };
 
+	if (d->emit) {
+		d->emit(d->seam_arg, p);
+		return;
+	}
 	if (p->arp && set_arp(p->ifc, p->dst, p->mac) < 0) {
 		/* No ARP entry (no privilege): broadcast instead. */
 		to.sin_addr.s_addr = INADDR_BROADCAST;
@@ -505,8 +509,22 @@ choose(struct ctx *c, uint32_t requested, uint32_t *addr)
 			    ip_str(htonl(rg->start), a),
 			    ip_str(htonl(rg->end), b), c->mac);
 		c->d->full_logged[c->rix] = true;
+	} else if (e == 0) {
+		/* Room again: the next time it fills is news again. */
+		c->d->full_logged[c->rix] = false;
 	}
 	return e;
+}
+
+/* addr is this client's bound lease, still running. */
+static bool
+bound_to(struct ctx *c, uint32_t addr)
+{
+	struct lease *l = lease_by_addr(c->d->leases, addr);
+
+	return l != NULL && l->state == LEASE_BOUND &&
+	    l == lease_by_client(c->d->leases, &c->client) &&
+	    (l->expires == LEASE_INFINITE || l->expires > c->now);
 }
 
 static void
@@ -530,7 +548,9 @@ on_discover(struct ctx *c)
 		req = ntohl(req);
 	if (choose(c, req, &addr) < 0)
 		return;
-	if (!c->host) {
+	/* Keep a bound lease bound: only a new one is held for the offer.
+	 * Its owner may still use it (a PXE ROM, then the OS, on one MAC). */
+	if (!c->host && !bound_to(c, addr)) {
 		memset(&l, 0, sizeof(l));
 		l.addr = addr;
 		l.client = c->client;
@@ -539,7 +559,6 @@ on_discover(struct ctx *c)
 		l.state = LEASE_OFFERED;
 		if (lease_set(c->d->leases, &l) < 0)
 			return;
-		/* Keep a bound lease bound: only a new one is held. */
 	}
 	start_reply(c, &r, DHCPOFFER);
 	r.yiaddr = htonl(addr);
@@ -667,24 +686,35 @@ static void
 on_decline(struct ctx *c)
 {
 	struct lease *cur, l;
-	uint32_t a;
+	uint32_t a, sid;
 	char s[INET_ADDRSTRLEN];
 
 	if (dhcp_opt_ip(c->m, DHCP_OPT_REQADDR, &a) < 0)
 		return;
 	c->d->c.declines++;
+	/*
+	 * Only the client that was offered or holds the address may decline
+	 * it, and only to us (RFC 2131 4.3.3: option 54 is a MUST): anyone
+	 * else would free a lease that is not theirs.  dnsmasq checks both.
+	 */
+	cur = lease_by_addr(c->d->leases, ntohl(a));
+	if (dhcp_opt_ip(c->m, DHCP_OPT_SERVERID, &sid) < 0 ||
+	    sid != c->ifc->addr || cur == NULL ||
+	    (cur->state != LEASE_BOUND && cur->state != LEASE_OFFERED) ||
+	    cur != lease_by_client(c->d->leases, &c->client)) {
+		c->d->c.ignored++;
+		log_info("DHCPDECLINE(%s) %s %s: not an address we gave it, "
+		    "ignored", c->ifc->name, ip_str(a, s), c->mac);
+		return;
+	}
 	log_warn("DHCPDECLINE(%s) %s %s: the address is in use on the link, "
 	    "set aside for %d s", c->ifc->name, ip_str(a, s), c->mac,
 	    DHCPD_DECLINE_HOLD);
-	cur = lease_by_addr(c->d->leases, ntohl(a));
-	memset(&l, 0, sizeof(l));
-	if (cur)
-		l = *cur;
-	l.addr = ntohl(a);
+	l = *cur;
 	memset(&l.client, 0, sizeof(l.client));
 	l.state = LEASE_DECLINED;
 	l.expires = c->now + DHCPD_DECLINE_HOLD;
-	if (cur && cur->state == LEASE_BOUND) {
+	if (cur->state == LEASE_BOUND) {
 		/* Its bound line must leave the file too. */
 		struct lease f = *cur;
 
@@ -788,9 +818,8 @@ describe(const struct ctx *c, int type)
 		    c->mac, extra);
 }
 
-/* One datagram. */
-static void
-handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
+void
+dhcpd_handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
     size_t len, struct sockaddr_in *src)
 {
 	static struct dhcp_msg m;
@@ -810,7 +839,7 @@ handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 		d->c.ignored++;
 		return;
 	}
-	c.now = (int64_t)time(NULL);
+	c.now = d->clock ? d->clock(d->seam_arg) : (int64_t)time(NULL);
 	identify(&c);
 	find_range(&c);
 	type = dhcp_msg_type(&m);
@@ -878,9 +907,8 @@ handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 	}
 }
 
-/* Make the batch's leases durable, then send its ACKs. */
-static void
-flush(struct dhcpd *d)
+void
+dhcpd_flush(struct dhcpd *d)
 {
 	unsigned i;
 	int e;
@@ -899,6 +927,15 @@ flush(struct dhcpd *d)
 	for (i = 0; i < d->npend; i++)
 		send_now(d, &d->pend[i]);
 	d->npend = 0;
+	if (d->leases != NULL && (e = lease_compact_error(d->leases)) !=
+	    d->compact_logged) {
+		if (e < 0)
+			log_warn("cannot compact the lease file %s: %s; leases "
+			    "are safe and ACKs go on, the file is compacted at "
+			    "the next start (the folder must be writable by "
+			    "the --user)", d->cfg.lease_file, strerror(-e));
+		d->compact_logged = e;
+	}
 }
 
 void
@@ -922,8 +959,8 @@ dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
 			continue;
 		if (pi.ifindex && pi.ifindex != ifc->ifindex)
 			continue;	/* SO_BINDTODEVICE should prevent it */
-		handle(ifc, io == &ifc->io4011, buf, (size_t)len,
+		dhcpd_handle(ifc, io == &ifc->io4011, buf, (size_t)len,
 		    (struct sockaddr_in *)&pi.peer);
 	}
-	flush(d);
+	dhcpd_flush(d);
 }

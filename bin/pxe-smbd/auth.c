@@ -363,30 +363,41 @@ static bool
 check_password(struct smbd *d, const struct ntlmssp_auth *a,
     const uint8_t challenge[8], uint8_t base[16])
 {
-	uint8_t user[512], dom[512], owf[16];
+	/* Whole fields, however long (a 300-character user name was cut at
+	 * 256 and refused): NTLM's lengths are 16 bits. */
+	uint8_t *user, *dom, owf[16];
 	size_t ul, dl;
+	bool ok = false;
 	int k;
 
+	user = malloc(2 * (size_t)a->user_len + 1);
+	dom = malloc(2 * (size_t)a->domain_len + 1);
+	if (user == NULL || dom == NULL)
+		goto done;
 	if (a->flags & NTLMSSP_NEGOTIATE_UNICODE) {
-		ul = a->user_len < sizeof(user) ? a->user_len : sizeof(user);
-		dl = a->domain_len < sizeof(dom) ? a->domain_len : sizeof(dom);
+		ul = a->user_len;
+		dl = a->domain_len;
 		if (ul)
 			memcpy(user, a->user, ul);
 		if (dl)
 			memcpy(dom, a->domain, dl);
 	} else {
-		ul = oem_to_utf16(a->user, a->user_len, user, sizeof(user));
-		dl = oem_to_utf16(a->domain, a->domain_len, dom, sizeof(dom));
+		ul = oem_to_utf16(a->user, a->user_len, user,
+		    2 * (size_t)a->user_len + 1);
+		dl = oem_to_utf16(a->domain, a->domain_len, dom,
+		    2 * (size_t)a->domain_len + 1);
 	}
 	/* The domain as sent; then upper-cased; then none (old clients). */
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 3 && !ok; k++) {
 		if (k == 1)
 			pxe_utf16_upper(dom, dl);
 		ntlm_ntowfv2(d->nt_hash, user, ul, dom, k == 2 ? 0 : dl, owf);
-		if (ntlmv2_check(owf, challenge, a->nt, a->nt_len, base) == 0)
-			return true;
+		ok = ntlmv2_check(owf, challenge, a->nt, a->nt_len, base) == 0;
 	}
-	return false;
+done:
+	free(user);
+	free(dom);
+	return ok;
 }
 
 static enum auth_result

@@ -59,6 +59,9 @@ struct be_ops {
 	void (*free)(void *be);
 	/* Optional: what is inside ("UDF"), for the log. */
 	const char *(*format)(void *be);
+	/* Optional: the most descriptors the share's open nodes may hold
+	 * at once (others are reopened when used). */
+	void (*set_fd_cap)(void *be, unsigned cap);
 };
 
 /* A directory served through fsroot: 0 and *be, or -errno. */

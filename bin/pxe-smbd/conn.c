@@ -6,6 +6,7 @@
  * the credit window, closes idle connections that hold no open files.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,41 @@ on_idle(struct pxe_loop *loop, struct pxe_timer *t)
 	conn_close(c, logged_on(c) ? "idle" : "idle before logging on");
 }
 
+/*
+ * accept() said EMFILE: the connection waiting would make the listener
+ * ready for ever (a spinning loop, a log line each turn).  Give up the
+ * spare descriptor, take the connection, close it, take the spare back;
+ * logged once per 10 s with the count.  0 if one was refused, -1 if not
+ * (no spare: the listener stays ready, the next turn tries again).
+ */
+static int
+refuse_no_fd(struct smbd *d, int lfd)
+{
+	uint64_t now = pxe_loop_now(d->loop);
+	int fd;
+
+	if (d->spare_fd < 0 && (d->spare_fd = open("/dev/null", O_RDONLY |
+	    O_CLOEXEC)) < 0)
+		return -1;
+	close(d->spare_fd);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	d->c.refused++;
+	d->emfile_n++;
+	if (d->emfile_log_at == 0 || now - d->emfile_log_at >= 10000) {
+		log_warn("refused %u connection%s: out of file descriptors "
+		    "(limit %llu; raise it with LimitNOFILE= or ulimit -n)",
+		    d->emfile_n, d->emfile_n == 1 ? "" : "s", d->fd_limit);
+		d->emfile_log_at = now;
+		d->emfile_n = 0;
+	}
+	return 0;
+}
+
 void
 conn_on_accept(struct pxe_loop *loop, struct pxe_io *io, uint32_t ev)
 {
@@ -95,6 +131,11 @@ conn_on_accept(struct pxe_loop *loop, struct pxe_io *io, uint32_t ev)
 		fd = accept4(io->fd, (struct sockaddr *)&ss, &sl,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				if (refuse_no_fd(d, io->fd) == 0)
+					continue;
+				return;
+			}
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
 				log_warn("accept: %s", strerror(errno));

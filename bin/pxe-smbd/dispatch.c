@@ -64,9 +64,29 @@ struct chain {
 	bool have_fid;
 	bool first;
 	bool broken;		/* the chain began with a related message */
+	size_t frame_end;	/* where in ob this frame's bodies must stop */
+	bool exhausted;		/* the frame is full: the rest fail */
 };
 
 #define RESP_RESERVE	(64 * 1024)
+/*
+ * A frame's length is 24 bits (MS-SMB2 2.1): a compound's responses must
+ * all fit in 16 MiB - 1.  Bodies stop short of that by room for an error
+ * response to every message a frame may still hold, so a chain that runs
+ * out ends with STATUS_INSUFFICIENT_RESOURCES answers, in step.
+ */
+#define FRAME_MAX	0xffffffu
+#define ERROR_RESP_MAX	(SMB2_HDR_LEN + 16 + 8)	/* error body, padding */
+#define FRAME_BUDGET	(FRAME_MAX - SMBD_MAX_COMPOUND * ERROR_RESP_MAX)
+
+/* The buffer for r's response: what ob holds, cut at r's limit. */
+static size_t
+resp_cap(const struct req *r)
+{
+	size_t cap = r->ob->cap - r->at;
+
+	return cap < r->limit ? cap : r->limit;
+}
 
 int
 req_reserve(struct req *r, size_t n)
@@ -74,9 +94,13 @@ req_reserve(struct req *r, size_t n)
 	size_t off = r->b.off;
 	int err = r->b.err;
 
+	if (n > r->limit || off > r->limit - n) {
+		r->over_budget = true;
+		return -EMSGSIZE;
+	}
 	if (conn_out_reserve(r->ob, off + n) < 0)
 		return -ENOMEM;
-	pxe_buf_init(&r->b, r->ob->data + r->at, r->ob->cap - r->at);
+	pxe_buf_init(&r->b, r->ob->data + r->at, resp_cap(r));
 	r->b.off = off;
 	r->b.err = err;
 	return 0;
@@ -309,9 +333,12 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 	}
 	if (conn_out_reserve(ob, RESP_RESERVE) < 0)
 		return -EPROTO;
-	pxe_buf_init(&r.b, ob->data + r.at, ob->cap - r.at);
+	r.limit = ch->frame_end > r.at ? ch->frame_end - r.at : 0;
+	pxe_buf_init(&r.b, ob->data + r.at, resp_cap(&r));
 	r.b.off = SMB2_HDR_LEN;
-	if (m->error != 0) {
+	if (ch->exhausted) {
+		st = STATUS_INSUFFICIENT_RESOURCES;
+	} else if (m->error != 0) {
 		st = m->error;
 		ch->session_id = m->h.session_id;
 		ch->tree_id = m->h.tree_id;
@@ -337,6 +364,11 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 	}
 	if (st == (uint32_t)-EPROTO)
 		return -EPROTO;
+	/* The frame is full: this and the rest of the chain fail. */
+	if (r.over_budget || (!pxe_buf_ok(&r.b) && resp_cap(&r) == r.limit))
+		ch->exhausted = true;
+	/* An error answer always has room (RESP_RESERVE, FRAME_BUDGET). */
+	r.b.len = ob->cap - r.at;
 	if (!r.body_done || !status_has_body(st))
 		put_error(&r);
 	if (!pxe_buf_ok(&r.b)) {
@@ -462,6 +494,7 @@ dispatch_frame(struct conn *c, const uint8_t *frame, size_t len)
 	ob->len += 4;
 	memset(&ch, 0, sizeof(ch));
 	ch.first = true;
+	ch.frame_end = start + 4 + FRAME_BUDGET;
 	for (;;) {
 		if (n == SMBD_MAX_COMPOUND ||
 		    smb2_check_message(frame + off, len - off,

@@ -604,6 +604,10 @@ smb_read(struct req *r)
 		return STATUS_ACCESS_DENIED;
 	if (q.length > c->max_read)
 		return STATUS_INVALID_PARAMETER;
+	/* Files end before 2^63 (off_t): past that the request is wrong,
+	 * not the disk (Windows answers the same). */
+	if (q.offset > (uint64_t)INT64_MAX - q.length)
+		return STATUS_INVALID_PARAMETER;
 	if (req_reserve(r, 16 + (size_t)q.length) < 0)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	n = o->tree->share->ops->pread(o->node, r->b.data + SMB2_READ_DATA_OFF,

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,39 @@ open_shares(struct smbd *d)
 	return 0;
 }
 
+/*
+ * The descriptor budget: one per connection, SMBD_FD_SLACK for the rest
+ * (listeners, log, a directory being listed, the spare accept() keeps),
+ * and what is left shared among the directory shares' open nodes, which
+ * reopen by path beyond it.  So no number of opens can starve new
+ * connections of descriptors.
+ */
+static void
+share_descriptors(struct smbd *d)
+{
+	unsigned long long limit, left;
+	unsigned i, nfs = 0, cap;
+
+	for (i = 0; i < d->nshares; i++)
+		nfs += d->shares[i].ops && d->shares[i].ops->set_fd_cap;
+	limit = pxe_daemon_raise_nofile((unsigned long long)
+	    d->cfg.max_connections + SMBD_FD_SLACK +
+	    (unsigned long long)nfs * SMBD_SHARE_FDS);
+	left = limit > d->cfg.max_connections + SMBD_FD_SLACK ?
+	    limit - d->cfg.max_connections - SMBD_FD_SLACK : 0;
+	cap = nfs ? (unsigned)(left / nfs < SMBD_SHARE_FDS ? left / nfs :
+	    SMBD_SHARE_FDS) : 0;
+	if (cap < 16)
+		cap = 16;	/* and the spare accept() keeps says the rest */
+	for (i = 0; i < d->nshares; i++)
+		if (d->shares[i].ops && d->shares[i].ops->set_fd_cap)
+			d->shares[i].ops->set_fd_cap(d->shares[i].be, cap);
+	d->fd_limit = limit;
+	if (nfs)
+		log_debug("descriptors: limit %llu, %u connections, %u per "
+		    "share for open files", limit, d->cfg.max_connections, cap);
+}
+
 static int
 listen_one(struct smbd *d, const char *addr, bool quiet)
 {
@@ -405,10 +439,12 @@ setup(struct smbd *d)
 	pxe_timer_init(&d->reap, conn_reap, d);
 	if (pxe_daemon_check_user(d->cfg.user) < 0 || open_shares(d) < 0)
 		return 1;
-	pxe_daemon_raise_nofile((unsigned long long)d->cfg.max_connections *
-	    8 + 64);
+	share_descriptors(d);
 	if ((r = open_listeners(d)) < 0)
 		return r == -2 ? 2 : 1;
+	/* Kept to be given up: with no descriptor left, accept() one
+	 * connection anyway to close it, instead of spinning on EMFILE. */
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
 	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
@@ -498,6 +534,8 @@ teardown(struct smbd *d)
 		smbd_log_counters(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
+	if (d->spare_fd >= 0)
+		close(d->spare_fd);
 	for (i = 0; i < d->nshares; i++)
 		if (d->shares[i].ops)
 			d->shares[i].ops->free(d->shares[i].be);
@@ -526,6 +564,7 @@ main(int argc, char **argv)
 	int r, idx;
 
 	pxe_log_init("pxe-smbd");
+	d.spare_fd = -1;
 	defaults(&d.cfg);
 	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0) {
 		free(d.cfg.password);

@@ -41,6 +41,8 @@
 #define SMBD_PREAUTH_FRAME	(64 * 1024)	/* before a logon */
 #define SMBD_PREAUTH_IDLE_MS	60000		/* idle before a logon */
 #define SMBD_OUT_HIGH		(32u << 20)	/* stop reading above this */
+#define SMBD_FD_SLACK		64	/* descriptors besides connections */
+#define SMBD_SHARE_FDS		1024	/* most a share's open files hold */
 
 struct share_cfg {
 	const char *name;
@@ -116,6 +118,10 @@ struct smbd {
 	char nb_name[16];		/* NetBIOS name, upper case */
 	struct smbd_counters c;
 	uint64_t start_time;		/* FILETIME */
+	unsigned long long fd_limit;	/* RLIMIT_NOFILE in force */
+	int spare_fd;			/* given up to refuse on EMFILE */
+	uint64_t emfile_log_at;		/* rate limit of that refusal */
+	unsigned emfile_n;
 	int exit_code;
 	bool started;		/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
@@ -269,6 +275,8 @@ struct req {
 	struct smb2_fid new_fid;	/* set by CREATE */
 	bool created;
 	uint64_t async_id;		/* an interim response: went async */
+	size_t limit;			/* most bytes this response may take */
+	bool over_budget;		/* req_reserve hit limit */
 };
 
 /* main.c: nothing shared. */

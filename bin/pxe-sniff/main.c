@@ -17,6 +17,10 @@
 #include "sniff.h"
 
 #define DEFAULT_FILTER	"udp or icmp or arp or tcp port 445"
+/* On Ethernet, the same inside one or two 802.1Q / 802.1ad tags (libpcap's
+ * "vlan" moves the offsets of what follows it). */
+#define DEFAULT_FILTER_TAGGED DEFAULT_FILTER " or (vlan and (" \
+	DEFAULT_FILTER " or (vlan and (" DEFAULT_FILTER "))))"
 
 enum {
 	O_IFACE = PXE_OPT_USER, O_READ, O_WRITE, O_FILTER, O_COUNT, O_VERBOSE,
@@ -107,7 +111,7 @@ on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 int
 main(int argc, char **argv)
 {
-	struct cfg c = { .filter = DEFAULT_FILTER };
+	struct cfg c = { .filter = NULL };
 	struct pxe_opts_mem optmem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "pxe-sniff", PACKAGE_VERSION,
 	    "[-i IFACE | -r FILE] [OPTION]...",
@@ -162,6 +166,20 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	r.link = pcap_datalink(p);
+	if (!frame_link_known(r.link)) {
+		fprintf(stderr, "pxe-sniff: %s: link type %s (%d) is not "
+		    "decoded; pxe-sniff reads Ethernet (802.1Q too), Linux "
+		    "cooked (-i any), raw IPv4 and loopback captures\n",
+		    c.file ? c.file : c.iface,
+		    pcap_datalink_val_to_name(r.link) ?
+		    pcap_datalink_val_to_name(r.link) : "unknown", r.link);
+		pcap_close(p);
+		return 1;
+	}
+	if (c.filter == NULL)
+		c.filter = r.link == DLT_EN10MB ? DEFAULT_FILTER_TAGGED :
+		    DEFAULT_FILTER;
 	if (pcap_compile(p, &prog, c.filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
 	    pcap_setfilter(p, &prog) < 0) {
 		fprintf(stderr, "pxe-sniff: -f '%s': %s\n", c.filter,
@@ -170,7 +188,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	pcap_freecode(&prog);
-	r.link = pcap_datalink(p);
 	if (c.save && (r.dump = pcap_dump_open(p, c.save)) == NULL) {
 		fprintf(stderr, "pxe-sniff: -w %s: %s\n", c.save, pcap_geterr(p));
 		pcap_close(p);

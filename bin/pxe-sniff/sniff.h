@@ -110,6 +110,7 @@ struct sniff {
 	uint64_t frames, decoded, malformed;
 	struct client *clients[SNIFF_MAX_CLIENTS];
 	unsigned nclients;
+	bool clients_full;		/* the limit was said */
 	struct xfer *xfers[SNIFF_MAX_XFERS];
 	unsigned nxfers;
 	FILE *out;

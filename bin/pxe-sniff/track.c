@@ -45,8 +45,21 @@ client_get(struct sniff *s, const uint8_t mac[6], double t)
 	for (i = 0; i < s->nclients; i++)
 		if (memcmp(s->clients[i]->mac, mac, 6) == 0)
 			return s->clients[i];
-	if (s->nclients == SNIFF_MAX_CLIENTS ||
-	    (c = calloc(1, sizeof(*c))) == NULL)
+	if (s->nclients == SNIFF_MAX_CLIENTS) {
+		/* Say it once: silence would read as "nothing happened". */
+		if (!s->clients_full) {
+			char m[18];
+
+			frame_mac_str(mac, m);
+			fprintf(stderr, "pxe-sniff: more than %d clients: %s "
+			    "and the clients after it are not followed (the "
+			    "first %d are); filter on them with -f 'ether host "
+			    "MAC'\n", SNIFF_MAX_CLIENTS, m, SNIFF_MAX_CLIENTS);
+			s->clients_full = true;
+		}
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	memcpy(c->mac, mac, 6);
 	frame_mac_str(mac, c->macs);

@@ -168,6 +168,9 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 			    d->cfg.port, hint, sizeof(hint)));
 		return fd;
 	}
+	/* Room for a boot storm: 2,000 RRQs at once overflow the default
+	 * (~400 fit) before the loop can take them. */
+	pxe_net_set_rcvbuf(fd, TFTPD_LISTEN_RCVBUF);
 	l->io.fd = fd;
 	l->io.fn = tftpd_on_request;
 	l->io.arg = l;

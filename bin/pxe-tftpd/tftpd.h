@@ -24,6 +24,7 @@
 
 #define TFTPD_MAX_LISTEN	16
 #define TFTPD_MAX_IFACES	16
+#define TFTPD_LISTEN_RCVBUF	(4 << 20)	/* bytes; the kernel doubles it */
 
 struct tftpd_config {
 	const char *root;

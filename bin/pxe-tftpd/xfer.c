@@ -28,8 +28,7 @@
 #define SLOT_BUDGET	(64 * 1024)	/* read-ahead bytes per transfer */
 #define SLOT_MAX_BYTES	(1024 * 1024)	/* most a window may hold at once */
 #define SEND_BATCH	64		/* packets per sendmmsg */
-#define NETASCII_MAX	(64u * 1024 * 1024)
-#define TSIZE_UNKNOWN	UINT64_MAX
+#define NA_CHECKPOINTS	16		/* netascii positions kept per transfer */
 
 enum xfer_state {
 	XS_OACK,	/* RRQ: OACK sent, waiting for ACK 0 */
@@ -72,8 +71,16 @@ struct xfer {
 	size_t nslots;
 	uint64_t slot_first;	/* block held by slot 0 */
 	size_t slot_count;	/* slots holding valid blocks */
-	uint8_t *mem;		/* netascii: the converted file */
-	size_t memlen;
+	/* netascii: converted as it is sent.  A checkpoint is where a
+	 * cache fill started (block k begins at out = (k - 1) * blksize);
+	 * a resend restarts from the nearest one before it. */
+	struct na_pos {
+		uint64_t src;	/* next byte of the file */
+		uint64_t out;	/* bytes of netascii produced before it */
+		int pend;	/* second byte of a pair still owed, or -1 */
+	} na_ck[NA_CHECKPOINTS];
+	unsigned na_nck;
+	bool na_eof;		/* size and nblocks are known */
 
 	/* write side */
 	struct pxe_fsroot_tmp tmp;
@@ -186,8 +193,7 @@ release(struct xfer *xf)
 		pxe_fsroot_abort(&xf->tmp);
 	xf->have_tmp = false;
 	free(xf->slots);
-	free(xf->mem);
-	xf->slots = xf->mem = NULL;
+	xf->slots = NULL;
 }
 
 /* Timer callback of a finished transfer: unlink and free it. */
@@ -341,38 +347,140 @@ log_done(struct xfer *xf, const char *verb, const char *dir, uint64_t bytes)
 
 /* ---- reading: netascii conversion ---- */
 
-/* Convert the file at fd to netascii (LF -> CR LF, CR -> CR NUL). */
-static int
-load_netascii(struct xfer *xf)
-{
-	uint8_t in[8192];
-	size_t cap = (size_t)xf->size * 2 + 16, o = 0;
-	ssize_t n, i;
-	off_t off = 0;
+static size_t slot_size(const struct xfer *xf);
 
-	if (xf->size > NETASCII_MAX)
-		return -EFBIG;
-	if ((xf->mem = malloc(cap)) == NULL)
-		return -ENOMEM;
-	while ((n = pread(xf->fd, in, sizeof(in), off)) > 0) {
-		off += n;
-		for (i = 0; i < n && o + 2 <= cap; i++) {
-			if (in[i] == '\n') {
-				xf->mem[o++] = '\r';
-				xf->mem[o++] = '\n';
-			} else if (in[i] == '\r') {
-				xf->mem[o++] = '\r';
-				xf->mem[o++] = '\0';
+/*
+ * Produce up to want bytes of the file's netascii form (LF -> CR LF,
+ * CR -> CR NUL) from *p on, advancing *p.  Reads no more of the file than
+ * it converts, so nothing is held between calls but *p.  The number of
+ * bytes (fewer than want only at the end of the file), or -errno.
+ */
+static ssize_t
+na_read(struct xfer *xf, struct na_pos *p, uint8_t *dst, size_t want)
+{
+	uint8_t in[4096];
+	size_t o = 0, i;
+	ssize_t n;
+
+	while (o < want) {
+		if (p->pend >= 0) {
+			dst[o++] = (uint8_t)p->pend;
+			p->pend = -1;
+			p->out++;
+			continue;
+		}
+		n = pread(xf->fd, in, want - o < sizeof(in) ? want - o :
+		    sizeof(in), (off_t)p->src);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		for (i = 0; i < (size_t)n && o < want; i++) {
+			if (in[i] == '\n' || in[i] == '\r') {
+				dst[o++] = '\r';
+				p->pend = in[i] == '\n' ? '\n' : '\0';
 			} else {
-				xf->mem[o++] = in[i];
+				dst[o++] = in[i];
+			}
+			p->out++;
+			p->src++;
+			if (p->pend >= 0 && o < want) {
+				dst[o++] = (uint8_t)p->pend;
+				p->pend = -1;
+				p->out++;
 			}
 		}
 	}
-	if (n < 0)
-		return -errno;
-	xf->memlen = o;
-	xf->size = o;
+	return (ssize_t)o;
+}
+
+/*
+ * The position where netascii output offset out begins: from the nearest
+ * checkpoint at or before it, converting (and dropping) what lies between.
+ * 0, -ESTALE if the file ends before (it shrank), or -errno.
+ */
+static int
+na_seek(struct xfer *xf, uint64_t out, struct na_pos *p)
+{
+	uint8_t skip[4096];
+	uint64_t left;
+	unsigned i;
+	ssize_t n;
+
+	*p = (struct na_pos){ 0, 0, -1 };
+	for (i = 0; i < xf->na_nck; i++)
+		if (xf->na_ck[i].out <= out && xf->na_ck[i].out >= p->out)
+			*p = xf->na_ck[i];
+	while ((left = out - p->out) > 0) {
+		n = na_read(xf, p, skip, left < sizeof(skip) ? (size_t)left :
+		    sizeof(skip));
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return -ESTALE;
+	}
 	return 0;
+}
+
+/* Keep p as a checkpoint; drop those no resend can need any more (before
+ * the last one at or below the first unacknowledged block), else the
+ * oldest. */
+static void
+na_keep(struct xfer *xf, const struct na_pos *p)
+{
+	uint64_t low = xf->acked * xf->blksize, floor = 0;
+	unsigned i, o = 0;
+
+	for (i = 0; i < xf->na_nck; i++) {
+		if (xf->na_ck[i].out == p->out)
+			return;
+		if (xf->na_ck[i].out <= low && xf->na_ck[i].out > floor)
+			floor = xf->na_ck[i].out;
+	}
+	for (i = 0; i < xf->na_nck; i++)
+		if (xf->na_ck[i].out >= floor)
+			xf->na_ck[o++] = xf->na_ck[i];
+	if (o == NA_CHECKPOINTS) {
+		memmove(&xf->na_ck[0], &xf->na_ck[1], (o - 1) *
+		    sizeof(xf->na_ck[0]));
+		o--;
+	}
+	xf->na_ck[o++] = *p;
+	xf->na_nck = o;
+}
+
+/*
+ * Fill n slots from block first with netascii.  A short block is the last:
+ * it fixes size and nblocks.  The number of blocks filled, or -errno.
+ */
+static ssize_t
+na_fill(struct xfer *xf, uint64_t first, size_t n)
+{
+	struct na_pos p;
+	uint64_t end;
+	size_t i;
+	ssize_t got;
+	int r;
+
+	if ((r = na_seek(xf, (first - 1) * xf->blksize, &p)) < 0)
+		return r;
+	na_keep(xf, &p);
+	for (i = 0; i < n; i++) {
+		got = na_read(xf, &p, xf->slots + i * slot_size(xf) +
+		    TFTP_HDR_LEN, xf->blksize);
+		if (got < 0)
+			return got;
+		if ((size_t)got < xf->blksize) {
+			end = p.out;
+			if (xf->na_eof && end != xf->size)
+				return -ESTALE;	/* the file changed */
+			xf->size = end;
+			xf->nblocks = end / xf->blksize + 1;
+			xf->na_eof = true;
+			return (ssize_t)i + 1;
+		}
+	}
+	return (ssize_t)n;
 }
 
 /* ---- reading: the slot cache and sending ---- */
@@ -417,7 +525,7 @@ alloc_slots(struct xfer *xf)
 	return 0;
 }
 
-/* Fill the cache with blocks first.. (one preadv, or a copy from mem). */
+/* Fill the cache with blocks first.. (one preadv, or netascii). */
 static int
 fill(struct xfer *xf, uint64_t first)
 {
@@ -430,17 +538,20 @@ fill(struct xfer *xf, uint64_t first)
 		n = (size_t)(xf->nblocks - first + 1);
 	if (n > 1024)
 		n = 1024;
+	if (xf->mode == TFTP_MODE_NETASCII) {
+		if ((got = na_fill(xf, first, n)) < 0)
+			return (int)got;
+		xf->slot_first = first;
+		xf->slot_count = (size_t)got;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		len = block_len(xf, first + i);
 		iov[i].iov_base = xf->slots + i * slot_size(xf) + TFTP_HDR_LEN;
 		iov[i].iov_len = len;
 		want += len;
 	}
-	if (xf->mem) {
-		for (i = 0; i < n; i++)
-			memcpy(iov[i].iov_base, xf->mem + off + i * xf->blksize,
-			    iov[i].iov_len);
-	} else if (want > 0) {
+	if (want > 0) {
 		got = preadv(xf->fd, iov, (int)n, (off_t)off);
 		if (got < 0)
 			return -errno;
@@ -463,13 +574,15 @@ send_blocks(struct xfer *xf, uint64_t from, uint64_t to)
 	uint8_t *slot;
 	int r;
 
-	for (k = from; k <= to; k++) {
+	for (k = from; k <= to && k <= xf->nblocks; k++) {
 		if (k < xf->slot_first || k >= xf->slot_first + xf->slot_count) {
 			if (nb > 0)
 				sendmmsg(xf->io.fd, mm, nb, 0);
 			nb = 0;
 			if ((r = fill(xf, k)) < 0)
 				return r;
+			if (k > xf->nblocks)	/* netascii found its end */
+				break;
 		}
 		slot = xf->slots + (size_t)(k - xf->slot_first) * slot_size(xf);
 		slot[0] = 0;
@@ -508,6 +621,8 @@ send_window(struct xfer *xf)
 		    strerror(-r));
 		return;
 	}
+	if (to > xf->nblocks)	/* netascii learns its end as it goes */
+		to = xf->nblocks;
 	if (to > xf->sent)
 		xf->sent = to;
 	arm(xf);
@@ -837,12 +952,6 @@ refuse(struct tftpd *d, struct xfer *xf, int err, const char *name,
 		log_info("refused write of %s from %s: file exists "
 		    "(--overwrite allows it)", xf->path, xf->peerstr);
 		return;
-	case -EFBIG:
-		d->c.access++;
-		send_error(xf, TFTP_EUNDEF, "File too large for netascii");
-		log_info("refused \"%s\" from %s: too large for netascii mode",
-		    esc, xf->peerstr);
-		return;
 	case -ENAMETOOLONG:
 		d->c.access++;
 		send_error(xf, TFTP_EACCESS, NULL);
@@ -876,8 +985,10 @@ open_read(struct xfer *xf, const struct tftp_request *req, char *resolved,
 	if (fd < 0)
 		return fd;
 	xf->fd = fd;
+	/* netascii is converted as it is sent (as tftp-hpa and dnsmasq do):
+	 * its size is known at the end only, so no tsize for it. */
 	if (xf->mode == TFTP_MODE_NETASCII)
-		return load_netascii(xf);
+		xf->size = TFTP_SIZE_UNKNOWN;
 	return 0;
 }
 
@@ -1051,7 +1162,8 @@ xfer_start(struct tftpd *d, const struct xfer_request *xr)
 	negotiate(xf, xr);
 	log_start(xf);
 	if (!xf->write) {
-		xf->nblocks = xf->size / xf->blksize + 1;
+		xf->nblocks = xf->size == TFTP_SIZE_UNKNOWN ? UINT64_MAX :
+		    xf->size / xf->blksize + 1;
 		if (alloc_slots(xf) < 0 || pxe_loop_add(d->loop, &xf->io,
 		    EPOLLIN) < 0) {
 			send_error(xf, TFTP_EUNDEF, "Server out of memory");

@@ -210,6 +210,7 @@ int
 frame_decode(int link, const uint8_t *p, size_t len, struct frame *f)
 {
 	struct pxe_buf b;
+	uint32_t family;
 	uint16_t type;
 	unsigned tags = 0;
 
@@ -259,11 +260,39 @@ frame_decode(int link, const uint8_t *p, size_t len, struct frame *f)
 			return bad(f, "truncated Linux cooked v2 header");
 		break;
 	case FRAME_LINK_RAW:
+	case FRAME_LINK_DLT_RAW:
+	case FRAME_LINK_IPV4:
+		type = ETH_IPV4;
+		break;
+	case FRAME_LINK_NULL:
+	case FRAME_LINK_LOOP:
+		/* The address family, in the writer's byte order (NULL) or
+		 * in network order (LOOP): AF_INET is 2 everywhere. */
+		family = pxe_buf_get_be32(&b);
+		if (!pxe_buf_ok(&b))
+			return bad(f, "truncated loopback header");
+		if (family != 2 && family != 0x02000000u)
+			return unsupported(f, "a loopback frame that is not "
+			    "IPv4");
 		type = ETH_IPV4;
 		break;
 	default:
 		return unsupported(f, "a link type other than Ethernet, Linux "
-		    "cooked or raw IP");
+		    "cooked, raw IP or loopback");
 	}
 	return network(&b, f, type);
+}
+
+bool
+frame_link_known(int link)
+{
+	static const int known[] = { FRAME_LINK_NULL, FRAME_LINK_ETHERNET,
+	    FRAME_LINK_DLT_RAW, FRAME_LINK_RAW, FRAME_LINK_LOOP,
+	    FRAME_LINK_SLL, FRAME_LINK_IPV4, FRAME_LINK_SLL2 };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i] == link)
+			return true;
+	return false;
 }

@@ -1,7 +1,7 @@
 /*
  * frame: decode a captured frame down to what a PXE boot is made of:
  * the link layer (Ethernet with 802.1Q tags, Linux cooked SLL and SLL2 as
- * `tcpdump -i any` writes them, raw IP), IPv4, then UDP (ports and
+ * `tcpdump -i any` writes them, raw IP, BSD loopback), IPv4, then UDP (ports and
  * payload), ICMP (for "port unreachable": the datagram it quotes) or
  * TCP (ports, for SMB on 445), and ARP.  No I/O: bytes in, struct out,
  * every read through struct pxe_buf; the payload points into the frame.
@@ -14,10 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Link types, as pcap numbers them (LINKTYPE_*). */
+/* Link types, as pcap numbers them (LINKTYPE_*, and the DLT_* values
+ * pcap_datalink() gives where they differ). */
+#define FRAME_LINK_NULL		0	/* BSD loopback: 4-byte AF, host order */
 #define FRAME_LINK_ETHERNET	1
+#define FRAME_LINK_DLT_RAW	12	/* DLT_RAW: LINKTYPE_RAW once read */
 #define FRAME_LINK_RAW		101
+#define FRAME_LINK_LOOP		108	/* OpenBSD loopback: AF, network order */
 #define FRAME_LINK_SLL		113
+#define FRAME_LINK_IPV4		228	/* raw IPv4 only */
 #define FRAME_LINK_SLL2		276
 
 enum frame_kind {
@@ -56,6 +61,9 @@ struct frame {
  * -EBADMSG for a truncated or malformed frame (f->why says where).
  */
 int frame_decode(int link, const uint8_t *p, size_t len, struct frame *f);
+
+/* Is link a link type frame_decode reads? */
+bool frame_link_known(int link);
 
 /* "aa:bb:cc:dd:ee:ff" into out (18 bytes). */
 const char *frame_mac_str(const uint8_t mac[6], char *out);

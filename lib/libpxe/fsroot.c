@@ -140,6 +140,17 @@ pxe_fsroot_normalize(const char *name, size_t len, char *out, size_t cap)
 	return 0;
 }
 
+/* True if name ends with a separator or a "." component: it can only
+ * name a directory. */
+static bool
+names_dir(const char *name, size_t len)
+{
+	while (len > 0 && name[len - 1] == '.' && (len == 1 ||
+	    is_sep(name[len - 2])))
+		len--;
+	return len > 0 && is_sep(name[len - 1]);
+}
+
 /*
  * The fallback for kernels without openat2: open every component with
  * O_NOFOLLOW from the root down; a symlink anywhere is refused.
@@ -318,6 +329,10 @@ pxe_fsroot_open_read(const struct pxe_fsroot *r, const char *name,
 
 	if ((e = pxe_fsroot_normalize(name, len, path, sizeof(path))) < 0)
 		return e;
+	/* "a.bin/", "a.bin\\" and "a.bin/." name a directory: no file is
+	 * found through them (open(2) says ENOTDIR). */
+	if (names_dir(name, len))
+		return -ENOENT;
 	fd = open_regular(r, path, size);
 	if (fd == -ENOENT || fd == -ENOTDIR) {
 		e = resolve_ci(r, path, count_components(path), ci,

@@ -143,6 +143,20 @@ fail:
 }
 
 int
+pxe_net_set_rcvbuf(int fd, int bytes)
+{
+	socklen_t len = sizeof(bytes);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes,
+	    sizeof(bytes)) < 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, &len) < 0)
+		return -errno;
+	return bytes;
+}
+
+int
 pxe_net_tcp_listen(const struct sockaddr *sa, socklen_t len, int backlog)
 {
 	int fd, on = 1, err;

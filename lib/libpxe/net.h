@@ -51,6 +51,14 @@ int pxe_net_udp_listen(const struct sockaddr *sa, socklen_t len,
     const char *ifname, bool reuse);
 
 /*
+ * Ask for a receive buffer of bytes on fd, so a burst of datagrams (a boot
+ * storm after a power cut) waits in the kernel instead of being dropped:
+ * SO_RCVBUFFORCE while privileged (past net.core.rmem_max), else
+ * SO_RCVBUF (up to it).  The size now in force, or -errno.
+ */
+int pxe_net_set_rcvbuf(int fd, int bytes);
+
+/*
  * A non-blocking TCP socket listening on sa (SO_REUSEADDR; IPv6 sockets
  * are IPv6-only so that "::" and "0.0.0.0" can both be listened on), with
  * the given backlog.  fd or -errno.

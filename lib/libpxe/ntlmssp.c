@@ -260,15 +260,18 @@ ntlm_ntowfv2(const uint8_t nthash[16], const uint8_t *user, size_t ulen,
     const uint8_t *domain, size_t dlen, uint8_t out[16])
 {
 	struct hmac_md5_ctx h;
-	uint8_t up[1024];
+	uint8_t up[512];
+	size_t n;
 
-	if (ulen > sizeof(up))
-		return -ENOMEM;
-	if (ulen > 0)
-		memcpy(up, user, ulen);
-	pxe_utf16_upper(up, ulen);
+	/* Upper-cased a piece at a time (UTF-16 units never straddle one):
+	 * any name NTLM can carry (64 KiB), none cut short. */
 	hmac_md5_set_key(&h, 16, nthash);
-	hmac_md5_update(&h, ulen, up);
+	for (; ulen > 0; user += n, ulen -= n) {
+		n = ulen < sizeof(up) ? ulen : sizeof(up);
+		memcpy(up, user, n);
+		pxe_utf16_upper(up, n);
+		hmac_md5_update(&h, n, up);
+	}
 	hmac_md5_update(&h, dlen, domain);
 	hmac_md5_digest(&h, 16, out);
 	return 0;

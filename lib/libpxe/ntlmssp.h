@@ -112,7 +112,7 @@ int ntlm_nt_hash(const char *password, size_t n, uint8_t out[16]);
 
 /*
  * NTOWFv2 = HMAC-MD5(nt hash, UPPER(user) || domain), user and domain in
- * UTF-16LE as the client sent them.  0, or -ENOMEM for absurd lengths.
+ * UTF-16LE as the client sent them, of any length.  0.
  */
 int ntlm_ntowfv2(const uint8_t nthash[16], const uint8_t *user,
     size_t ulen, const uint8_t *domain, size_t dlen, uint8_t out[16]);

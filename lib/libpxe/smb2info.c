@@ -591,62 +591,60 @@ last_dot(const uint32_t *name, size_t n)
 }
 
 /*
- * ok[i * (N + 1) + j]: pattern from i matches name from j.  Filled from
- * the ends backwards, so each cell reads only cells already computed.
+ * Pattern from i matches name from j, row by row from the pattern's end:
+ * nxt is row i + 1, cur row i, each filled from the name's end, so a cell
+ * reads only cells already computed.  Every cell costs O(1) (a '<' keeps
+ * a running OR of the row below instead of scanning it), so a match costs
+ * P x N, whatever the pattern: a 500-character '<' pattern used to cost
+ * P x N^2 per name and held the loop for seconds.
  */
 static bool
-match_dp(const uint32_t *p, size_t P, const uint32_t *n, size_t N, bool *ok)
+match_dp(const uint32_t *p, size_t P, const uint32_t *n, size_t N,
+    bool *cur, bool *nxt)
 {
-	size_t i, j, k, w = N + 1, dot = last_dot(n, N);
-	bool v;
+	size_t i, j, dot = last_dot(n, N);
+	bool v, run = false, *t;
 
-	for (i = P + 1; i-- > 0;) {
+	for (j = 0; j <= N; j++)
+		nxt[j] = j == N;
+	for (i = P; i-- > 0;) {
 		for (j = N + 1; j-- > 0;) {
-			if (i == P) {
-				ok[i * w + j] = j == N;
-				continue;
-			}
 			switch (p[i]) {
 			case '*':
-				v = ok[(i + 1) * w + j] ||
-				    (j < N && ok[i * w + j + 1]);
+				v = nxt[j] || (j < N && cur[j + 1]);
 				break;
 			case '?':
-				v = j < N && ok[(i + 1) * w + j + 1];
+				v = j < N && nxt[j + 1];
 				break;
 			case '>':
 				if (j == N || n[j] == '.')
-					v = ok[(i + 1) * w + j];
+					v = nxt[j];
 				else
-					v = ok[(i + 1) * w + j + 1];
+					v = nxt[j + 1];
 				break;
 			case '"':
-				v = (j < N && n[j] == '.' &&
-				    ok[(i + 1) * w + j + 1]) ||
-				    (j == N && ok[(i + 1) * w + j]);
+				v = (j < N && n[j] == '.' && nxt[j + 1]) ||
+				    (j == N && nxt[j]);
 				break;
 			case '<':
-				/* Any run that does not pass the last dot;
-				 * the last dot itself may be consumed. */
-				v = false;
-				for (k = j; k <= N && !v; k++) {
-					v = ok[(i + 1) * w + k];
-					if (k == dot)
-						break;
-				}
-				if (!v && dot < N && dot >= j)
-					v = ok[(i + 1) * w + dot + 1];
+				/* Any run from j that does not pass the last
+				 * dot (nxt[j..dot], or nxt[j..N] after it),
+				 * or one through the last dot itself. */
+				run = nxt[j] || (j < N && j != dot && run);
+				v = run || (dot < N && dot >= j && nxt[dot + 1]);
 				break;
 			default:
 				v = j < N && pxe_unicode_upper(p[i]) ==
-				    pxe_unicode_upper(n[j]) &&
-				    ok[(i + 1) * w + j + 1];
+				    pxe_unicode_upper(n[j]) && nxt[j + 1];
 				break;
 			}
-			ok[i * w + j] = v;
+			cur[j] = v;
 		}
+		t = nxt;
+		nxt = cur;
+		cur = t;
 	}
-	return ok[0];
+	return nxt[0];
 }
 
 bool
@@ -655,22 +653,21 @@ smb2_wildcard_match(const char *pat, size_t plen, const char *name,
 {
 	uint32_t *p, *n;
 	size_t P, N;
-	bool *ok, r = false;
+	bool *rows, r = false;
 
 	if (plen == 1 && pat[0] == '*')
 		return true;
 	p = malloc(MAXCP * sizeof(*p));
 	n = malloc(MAXCP * sizeof(*n));
-	if (p == NULL || n == NULL)
+	rows = malloc(2 * (MAXCP + 1) * sizeof(*rows));
+	if (p == NULL || n == NULL || rows == NULL)
 		goto done;
 	P = decode(pat, plen, p, MAXCP);
 	N = decode(name, nlen, n, MAXCP);
-	if ((ok = malloc((P + 1) * (N + 1) * sizeof(*ok))) == NULL)
-		goto done;
-	r = match_dp(p, P, n, N, ok);
-	free(ok);
+	r = match_dp(p, P, n, N, rows, rows + MAXCP + 1);
 done:
 	free(p);
 	free(n);
+	free(rows);
 	return r;
 }

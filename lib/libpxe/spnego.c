@@ -201,6 +201,10 @@ spnego_parse(const uint8_t *blob, size_t len, struct spnego_token *t)
 
 	memset(t, 0, sizeof(*t));
 	t->neg_state = -1;
+	/* An empty blob (SESSION_SETUP with no buffer: blob may be NULL,
+	 * and NULL + 0 is already undefined for the cursor) is no token. */
+	if (blob == NULL || len == 0)
+		return -EBADMSG;
 	if (len >= sizeof(ntlmssp_sig) &&
 	    memcmp(blob, ntlmssp_sig, sizeof(ntlmssp_sig)) == 0) {
 		t->kind = SPNEGO_RAW_NTLMSSP;

@@ -47,7 +47,8 @@ struct spnego_token {
 
 /*
  * Decode a SESSION_SETUP security blob.  Pointers in t point into blob.
- * 0, or -EBADMSG for anything malformed.
+ * 0, or -EBADMSG for anything malformed, and for an empty blob (NULL or
+ * len 0).
  */
 int spnego_parse(const uint8_t *blob, size_t len, struct spnego_token *t);
 

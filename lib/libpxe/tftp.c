@@ -394,7 +394,8 @@ opt_tsize(struct neg_ctx *c, const char *v, char *out, size_t cap)
 {
 	uint64_t x;
 
-	if (parse_number(v, &x) < 0)
+	if (parse_number(v, &x) < 0 || (c->req->opcode == TFTP_RRQ &&
+	    c->file_size == TFTP_SIZE_UNKNOWN))
 		return 0;
 	c->neg->tsize = true;
 	c->neg->tsize_value = c->req->opcode == TFTP_RRQ ? c->file_size : x;

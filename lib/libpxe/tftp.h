@@ -161,10 +161,14 @@ struct tftp_neg {
 	unsigned noack;		/* 0: no OACK, plain RFC 1350 transfer */
 };
 
+/* file_size of an RRQ whose size is not known before its end (netascii). */
+#define TFTP_SIZE_UNKNOWN	UINT64_MAX
+
 /*
  * Negotiate the options of req against lim.  file_size is the size of the
- * file for an RRQ (reported in tsize), ignored for a WRQ (where the client's
- * tsize is taken as the announced size).  Rules:
+ * file for an RRQ (reported in tsize; TFTP_SIZE_UNKNOWN: tsize is not
+ * granted), ignored for a WRQ (where the client's tsize is taken as the
+ * announced size).  Rules:
  *  - option names are case-insensitive; the first of duplicated options wins
  *    and later ones are ignored; unknown options are ignored (RFC 2347);
  *  - blksize: a decimal number >= 8 is granted, lowered to

@@ -74,6 +74,8 @@ refused "boot/$(head -c 300 /dev/zero | tr '\0' 'b')" "$ACCESS"
 refused 'nothere' "$NOTFOUND"
 refused 'boot/nothere' "$NOTFOUND"
 refused 'bcd/x' "$NOTFOUND"
+refused 'boot/bcd/' "$NOTFOUND"
+refused '\Boot\BCD\' "$NOTFOUND"
 expect_log "refused \"\\.\\./secret\" from 127\\.0\\.0\\.1" "refusal line"
 expect_log "file $ROOT/boot/nothere not found for 127\\.0\\.0\\.1" "not-found line"
 

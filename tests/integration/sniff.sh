@@ -86,6 +86,71 @@ head -c 3000 "$G/ok.pcap" > "$T/cut.pcap"
 "$SNIFF" -r "$T/cut.pcap" > "$T/out" 2>&1
 grep -q DHCPDISCOVER "$T/out" || fail "nothing decoded from a cut capture: $(cat "$T/out")"
 
+# Blind spots said, not silent (issue 16): the good boot rewritten into
+# 802.1Q and QinQ tagged frames (the default filter matched untagged
+# frames only), into BSD loopback (DLT_NULL), raw IP (LINKTYPE_RAW) and
+# LINKTYPE_IPV4 captures (not decoded at all before), and into a link type
+# pxe-sniff does not decode (said, exit 1); then 1,030 PXE clients (past
+# the 1,024 it follows: said once).
+if command -v python3 > /dev/null; then
+	python3 - "$G/ok.pcap" "$T" <<'PY' || fail "cannot rewrite ok.pcap"
+import struct, sys
+src, out = sys.argv[1], sys.argv[2]
+data = open(src, "rb").read()
+magic = data[:4]
+e = "<" if magic == b"\xd4\xc3\xb2\xa1" else ">"
+recs, off = [], 24
+while off + 16 <= len(data):
+    ts, tu, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
+    recs.append((ts, tu, data[off + 16:off + 16 + incl]))
+    off += 16 + incl
+def write(name, link, frames):
+    with open("%s/%s.pcap" % (out, name), "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, link))
+        for ts, tu, fr in frames:
+            f.write(struct.pack("<IIII", ts, tu, len(fr), len(fr)) + fr)
+def tag(fr, tags):
+    return fr[:12] + b"".join(struct.pack(">HH", t, 42) for t in tags) + fr[12:]
+write("vlan", 1, [(a, b, tag(fr, [0x8100])) for a, b, fr in recs])
+write("qinq", 1, [(a, b, tag(fr, [0x88a8, 0x8100])) for a, b, fr in recs])
+ip = [(a, b, fr[14:]) for a, b, fr in recs if fr[12:14] == b"\x08\x00"]
+write("null", 0, [(a, b, struct.pack("<I", 2) + fr) for a, b, fr in ip])
+write("raw", 101, ip)
+write("ipv4", 228, ip)
+write("wifi", 105, ip)
+# 1,030 PXE clients, one DHCPDISCOVER each.
+def discover(i):
+    mac = bytes([2, 0, 0, 0, i >> 8, i & 255])
+    opts = b"\x63\x82\x53\x63\x35\x01\x01\x3c\x09PXEClient\xff"
+    bootp = bytes([1, 1, 6, 0]) + struct.pack(">I", i) + bytes(20) + mac + \
+        bytes(10 + 64 + 128) + opts
+    udp = struct.pack(">HHHH", 68, 67, 8 + len(bootp), 0) + bootp
+    iph = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17,
+        0, bytes(4), b"\xff\xff\xff\xff")
+    return b"\xff" * 6 + mac + b"\x08\x00" + iph + udp
+write("many", 1, [(1700000000 + i, 0, discover(i)) for i in range(1030)])
+PY
+	for v in vlan qinq; do
+		same_output "$G/ok.out" -r "$T/$v.pcap"
+	done
+	for v in null raw ipv4; do
+		"$SNIFF" -r "$T/$v.pcap" > "$T/out" 2> "$T/err" || fail "$v: exit $?: $(cat "$T/err")"
+		grep -q 'DHCPACK 10.80.0.1 -> 02:00:5e:00:00:17 10.80.0.100 next-server 10.80.0.1 file "pxelinux.0"' "$T/out" &&
+		    grep -q 'TFTP 10.80.0.100 got "pxelinux.cfg/default"' "$T/out" ||
+		    fail "$v capture not decoded: $(cat "$T/out" "$T/err")"
+	done
+	"$SNIFF" -r "$T/wifi.pcap" > "$T/out" 2> "$T/err"
+	st=$?
+	[ "$st" = 1 ] && grep -q 'link type .*not decoded' "$T/err" ||
+	    fail "an undecoded link type: exit $st, '$(cat "$T/err")'"
+	"$SNIFF" -r "$T/many.pcap" > "$T/out" 2> "$T/err" || fail "1030 clients: exit $?"
+	n=$(grep -c '^ *[0-9.]* DHCPDISCOVER' "$T/out")
+	[ "$n" = 1024 ] || fail "1030 clients: $n followed"
+	[ "$(grep -c 'more than 1024 clients' "$T/err")" = 1 ] &&
+	    grep -q '02:00:00:00:04:00' "$T/err" ||
+	    fail "1030 clients: the limit is not said once: $(head -c 500 "$T/err")"
+fi
+
 # Live: today's servers and clients, the same diagnoses.
 if [ "$(id -u)" = 0 ] && command -v tcpdump > /dev/null && command -v dnsmasq > /dev/null; then
 	PXE_SNIFF=$SNIFF "$G/make-captures" "$T/live" ok e53 e32-refused notfound \

@@ -188,6 +188,12 @@ static const struct {
 	{ "missing", -ENOENT, NULL, NULL },
 	{ "boot/missing", -ENOENT, NULL, NULL },
 	{ "pxelinux.0/x", -ENOENT, NULL, NULL },
+	/* A trailing separator names a directory: never a file (as open(2)
+	 * says ENOTDIR, which dnsmasq and tftp-hpa pass on). */
+	{ "pxelinux.0/", -ENOENT, NULL, NULL },
+	{ "\\Boot\\BCD\\", -ENOENT, NULL, NULL },
+	{ "boot/bcd/.", -ENOENT, NULL, NULL },
+	{ "boot/bcd//", -ENOENT, NULL, NULL },
 	{ "../outside/secret", -EACCES, NULL, NULL },
 	{ "escape", -EACCES, NULL, NULL },
 	{ "ESCAPE", -EACCES, NULL, NULL },

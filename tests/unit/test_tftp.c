@@ -362,6 +362,10 @@ test_neg_flags(void)
 	tap_ok(neg.msftwindow, "msftwindow flag set");
 	tap_is(neg.timeout, 3, "timeout");
 	tap_is(neg.rollover, 1, "rollover");
+	/* netascii: the size is known at the end only; no tsize then. */
+	tftp_negotiate(&req, &lim, TFTP_SIZE_UNKNOWN, &neg);
+	tap_ok(!neg.tsize, "tsize not granted for an unknown size");
+	tap_str(neg.oack[0].name, "msftwindow", "  the other options are");
 }
 
 int
