@@ -1,13 +1,14 @@
 #!/bin/sh
-# Real firmware, end to end: scripts/pxe-lab boots a QEMU machine over the
-# network from pxe-dhcpd and pxe-tftpd three times: BIOS (SeaBIOS + iPXE
-# ROM -> pxelinux.0), BIOS beside a router's DHCP server (dnsmasq) with
-# pxe-dhcpd --proxy, and UEFI (OVMF -> syslinux.efi).  Each passes only
-# when the booted initramfs prints its marker with a lease from the lab,
-# then mounts pxe-smbd's share of a UDF install image with the kernel's
-# cifs client (signed 3.1.1, as WinPE's net use) and reads setup.exe with
-# the right sha256.  The TFTP tree is laid out, its menu written and
-# checked by mkpxemenu.
+# Real firmware, end to end, through scripts/pxe-lab three times:
+# - BIOS (SeaBIOS + iPXE ROM): pxe-winstall serves the seed's chain,
+#   pxelinux.0, the menu, memdisk "iso raw" and the 316 MiB WinPE stand-in
+#   over TFTP; the stand-in asks DHCP again as minint-XXXXXX and mounts the
+#   share signed (SMB 3.1.1) as WinPE's net use does, and hashes setup.exe;
+#   pxe-winstall then stops everything on SIGTERM and exits 0;
+# - the same beside a router's DHCP server (dnsmasq) with pxe-winstall
+#   --proxy, with a 48 MiB stand-in to keep the suite's time;
+# - UEFI (OVMF -> syslinux.efi -> a kernel), from the servers started one by
+#   one, and the same net use.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
@@ -17,10 +18,10 @@ export PXE_DHCPD PXE_TFTPD MKPXEMENU PXE_SMBD
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 MKPXEMENU=${MKPXEMENU:-$top_builddir/bin/mkpxemenu/mkpxemenu}
 export LAB_CACHE="$top_builddir/lab"
-for args in "" "--proxy" "--uefi"; do
+for args in "" "--proxy --iso-mb 48" "--uefi"; do
 	st=0
 	# shellcheck disable=SC2086
-	"$top_srcdir/scripts/pxe-lab" --no-deps $args --timeout 240 > "$T/lab.out" 2>&1 || st=$?
+	"$top_srcdir/scripts/pxe-lab" --no-deps $args --timeout 300 > "$T/lab.out" 2>&1 || st=$?
 	cat "$T/lab.out"
 	[ "$st" = 77 ] && skip "scripts/pxe-lab cannot run here: $(tail -n 1 "$T/lab.out")"
 	[ "$st" = 0 ] || fail "scripts/pxe-lab $args did not boot"
