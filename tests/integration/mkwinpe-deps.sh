@@ -162,7 +162,7 @@ say "ok: --check"
 # Inputs read a moment ago (new access times) and a second later.
 for n in 1 2; do
 	mkdir -p "r$n"
-	run 0 --iso "r$n/a.iso" --wim "r$n/a.wim" -S 10.0.0.1 --drivers in/drv \
+	run 0 --iso "r$n/a.iso" --wim "r$n/a.wim" -S 10.0.0.1 --smb-password-file in/pw --drivers in/drv \
 	    --overlay in/ov --unattend in/unattend.xml fx/udfonly.iso
 	run 0 --iso "r$n/b.iso" --tftp-dir "r$n/t" -s in/start.cmd --windows-dir fx/tree
 	sleep 1.1
@@ -171,7 +171,7 @@ for f in a.iso a.wim b.iso t/sources/boot.wim; do
 	cmp r1/$f r2/$f > cmp.out 2>&1 || fail "two runs differ: $(cat cmp.out)"
 done
 ls -A r1 | grep -q stage && fail "the stage folder was left: $(ls -A r1)"
-SOURCE_DATE_EPOCH=1700000000 "$MKWINPE" --iso r1/e.iso -S 10.0.0.1 --drivers in/drv fx/udfonly.iso ||
+SOURCE_DATE_EPOCH=1700000000 "$MKWINPE" --iso r1/e.iso -S 10.0.0.1 --smb-password-file in/pw --drivers in/drv fx/udfonly.iso ||
     fail "SOURCE_DATE_EPOCH run"
 xorriso -indev r1/e.iso -pvd_info 2>&1 | grep -q 'Creation Time: 2023111422132000' ||
     fail "SOURCE_DATE_EPOCH is not the volume's time: $(xorriso -indev r1/e.iso -pvd_info 2>&1 | grep Time)"
@@ -184,7 +184,7 @@ grep -q 'Last Access Time *= Tue Nov 14 22:13:20 2023' det.out ||
     fail "the drivers' times are not clamped to SOURCE_DATE_EPOCH: $(grep Time det.out | head -n 3)"
 # A failure while the stage is laid out leaves neither it nor the folders made.
 mkdir -p ovfifo && mkfifo ovfifo/pipe
-run 1 --tftp-dir newt/sub --overlay ovfifo -S 10.0.0.1 fx/udfonly.iso
+run 1 --tftp-dir newt/sub --overlay ovfifo -S 10.0.0.1 --smb-password-file in/pw fx/udfonly.iso
 said "--overlay: 'ovfifo/pipe' is not a file, a folder or a symbolic link" "a fifo in the overlay"
 [ "$(wc -l < cmd.out)" = 1 ] || fail "a fifo in the overlay: want one line: $(cat cmd.out)"
 [ ! -e newt ] || fail "a failed run left: $(find newt)"

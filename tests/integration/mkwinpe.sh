@@ -110,7 +110,7 @@ run 2 --wim "$O/x.wim" --bypass-checks "$F/udfonly.iso"
 said 'need --smb-server' "--bypass-checks alone"
 # No password: pxe-smbd has none to agree with (it refuses guest/guest).
 run 2 --wim "$O/x.wim" -S 10.0.0.1 "$F/udfonly.iso"
-said '^mkwinpe: --smb-server needs --smb-password: the password pxe-smbd was started with \(--password\)' \
+said '^mkwinpe: --smb-server needs --smb-password or --smb-password-file: the password pxe-smbd was started with \(--password\)' \
     "--smb-server without --smb-password"
 one_line "--smb-server without --smb-password"
 run 2 --smb-server 10.0.0.1 --print-script
