@@ -8,7 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-need dnsmasq genisoimage xorriso ss setpriv
+need dnsmasq genisoimage xorriso ss setpriv wimlib-imagex mkfs.fat mcopy
 W=$top_srcdir/scripts/pxe-winstall
 export PXE_DHCPD PXE_TFTPD PXE_SMBD PXE_SNIFF MKPXEMENU MKWINPE
 : "${PXE_DHCPD:=$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}"
@@ -179,4 +179,45 @@ for p in pxe-dhcpd pxe-tftpd pxe-smbd pxe-sniff; do
 	done
 done
 grep -q 'logs and timeline kept' "$T/run.out" || fail "no word on the kept work folder"
+
+# From a Windows ISO (synthetic media, as mkwinpe's tests make it): not a
+# Windows ISO is refused in one line; a real one is built into WinPE by
+# winpe.mk and mkwinpe, whose start script carries a password full of what
+# cmd.exe treats specially ("%" doubled, the rest literal inside quotes).
+ISOS=udfonly sh "$top_srcdir/tests/integration/mkfixture.sh" "$T/fx" > "$T/fx.out" 2>&1 ||
+    fail "mkfixture.sh: $(tail -n 3 "$T/fx.out")"
+refused 1 "is not a Windows ISO" "a plain ISO as the Windows ISO" \
+    -i "$IF" "$T/plain.iso"
+pw='p%w ^&|<>!x y'
+printf '%s\n' "$pw" > "$T/pw2"
+ip netns exec "$S" sh "$W" -i "$IF" --password-file "$T/pw2" -U inst \
+    --dir "$T/work2" "$T/fx/udfonly.iso" > "$T/run2.out" 2>&1 &
+WPID=$!
+i=0
+until grep -q "ready on $IF" "$T/run2.out"; do
+	i=$((i + 1))
+	kill -0 "$WPID" 2>/dev/null && [ $i -lt 600 ] ||
+	    fail "pxe-winstall with a Windows ISO did not get ready: $(tail -n 20 "$T/run2.out")"
+	sleep 0.1
+done
+grep -q "share     .*10.72.0.1.install = $T/fx/udfonly.iso" "$T/run2.out" ||
+    fail "the Windows ISO is not the share: $(grep share "$T/run2.out")"
+kill -TERM "$WPID"
+wait "$WPID" || fail "SIGTERM after a Windows ISO run: exit $?"
+WPID=
+xorriso -osirrox on -indev "$T/work2/tftp/winpe.iso" \
+    -extract /sources/boot.wim "$T/boot.wim" > /dev/null 2>&1 ||
+    fail "no sources/boot.wim in the WinPE image pxe-winstall built"
+wimlib-imagex extract "$T/boot.wim" 1 /mkwinpe.cmd --dest-dir="$T/x" \
+    > /dev/null 2>&1 || fail "no mkwinpe.cmd in the image's boot.wim"
+line=$(tr -d '\r' < "$T/x/mkwinpe.cmd" | grep '^net use ')
+case $line in
+*'\\10.72.0.1\install" /user:"inst" "'*) ;;
+*) fail "net use does not name this server, share and user: $line" ;;
+esac
+# What cmd.exe hands net use: %% is %, and the quoted text is literal.
+got=$(printf '%s\n' "$line" | sed 's/.* \/user:"inst" "\([^"]*\)".*/\1/; s/%%/%/g')
+[ "$got" = "$pw" ] || fail "the password reaches net use as '$got', not '$pw'"
+tr -d '\r' < "$T/x/mkwinpe.cmd" | grep -qi 'enabledelayedexpansion' &&
+    fail "delayed expansion is on: '!' would not be literal"
 exit 0
