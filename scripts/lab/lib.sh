@@ -41,6 +41,20 @@ lab_busybox_ok() {
 	fi
 }
 
+# _lab_cached CACHE NAME EXT WORD FILE...: set _out to CACHE/NAME-KEY.EXT,
+# KEY the hash of the FILEs, WORD and this file; 0 when that is already
+# built (then it is printed, and touched so the weekly clean keeps it).
+_lab_cached() {
+	_cc=$1 _n=$2 _e=$3 _w=$4
+	shift 4
+	_key=$( { sha256sum "$@" "${top:?}/scripts/lab/lib.sh" | cut -d' ' -f1
+	    echo "$_w"; } | sha256sum | cut -c1-16)
+	_out=$_cc/$_n-$_key.$_e
+	[ -f "$_out" ] || { mkdir -p "$_cc"; return 1; }
+	touch "$_out"
+	echo "$_out"
+}
+
 # lab_initramfs CACHE INIT [MODULE...]: print the path of an initramfs
 # with INIT as /init and MODULE... (with what they depend on) under
 # /lib/modules; build it into CACHE when no initramfs of these inputs is
@@ -49,16 +63,8 @@ lab_initramfs() {
 	_c=$1 _init=$2
 	shift 2
 	lab_busybox_ok || return 1
-	_key=$( { sha256sum "$_bb" "$lab_vmlinuz" "$_init" \
-	    "${top:?}/scripts/lab/lib.sh" | cut -d' ' -f1
-	    echo "$lab_kv $*"; } | sha256sum | cut -c1-16)
-	_out=$_c/initrd-$_key.gz
-	if [ -f "$_out" ]; then
-		touch "$_out"
-		echo "$_out"
-		return 0
-	fi
-	mkdir -p "$_c"
+	_lab_cached "$_c" initrd gz "$lab_kv $*" "$_bb" "$lab_vmlinuz" \
+	    "$_init" && return 0
 	_r=$(mktemp -d "$_c/initrd.XXXXXX") || return 1
 	mkdir -p "$_r/bin" "$_r/proc" "$_r/sys" "$_r/dev" "$_r/etc" "$_r/mnt" \
 	    "$_r/tmp" "$_r/lib/modules/$lab_kv"
@@ -102,18 +108,9 @@ EOS
 # winpe.iso.  Cached in CACHE by its inputs, like lab_initramfs.
 lab_standin() {
 	_c=$1 _initrd=$2 _mb=$3
-	_key=$( { sha256sum "$_initrd" "$lab_vmlinuz" \
+	_lab_cached "$_c" standin iso "$_mb" "$_initrd" "$lab_vmlinuz" \
 	    /usr/lib/ISOLINUX/isolinux.bin \
-	    /usr/lib/syslinux/modules/bios/ldlinux.c32 \
-	    "${top:?}/scripts/lab/lib.sh" | cut -d' ' -f1
-	    echo "$_mb"; } | sha256sum | cut -c1-16)
-	_out=$_c/standin-$_key.iso
-	if [ -f "$_out" ]; then
-		touch "$_out"
-		echo "$_out"
-		return 0
-	fi
-	mkdir -p "$_c"
+	    /usr/lib/syslinux/modules/bios/ldlinux.c32 && return 0
 	_d=$(mktemp -d "$_c/standin.XXXXXX") || return 1
 	mkdir -p "$_d/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin \

@@ -43,6 +43,16 @@ mkdir -p "$ROOT/share"
 echo setup > "$ROOT/share/setup.exe"
 printf 'pw-for-the-test\n' > "$T/pw"
 
+# ready FILE: wait until pxe-winstall ($WPID) printed its status block.
+ready() {
+	i=0
+	until grep -q "ready on $IF" "$1"; do
+		i=$((i + 1))
+		kill -0 "$WPID" 2>/dev/null && [ $i -lt 600 ] ||
+		    fail "pxe-winstall did not get ready: $(tail -n 20 "$1")"
+		sleep 0.1
+	done
+}
 # ws ARGS...: pxe-winstall in the server namespace; its output in $T/out,
 # its status in $st.
 ws() {
@@ -148,13 +158,7 @@ ip netns exec "$S" sh "$W" -i "$IF" --winpe "$T/winpe.iso" \
     --share "$ROOT/share" --password-file "$T/pw" --dir "$T/work" \
     > "$T/run.out" 2>&1 &
 WPID=$!
-i=0
-until grep -q "ready on $IF" "$T/run.out"; do
-	i=$((i + 1))
-	kill -0 "$WPID" 2>/dev/null && [ $i -lt 300 ] ||
-	    fail "pxe-winstall did not get ready: $(tail -n 20 "$T/run.out")"
-	sleep 0.1
-done
+ready "$T/run.out"
 for want in 'pxe-dhcpd: listening on' 'pxe-tftpd: listening on' \
     'pxe-smbd: listening on' 'password  pw-for-the-test' \
     "share     .*10.72.0.1.install = $ROOT/share" 'mkpxemenu: wrote'; do
@@ -194,13 +198,7 @@ printf '%s\n' "$pw" > "$T/pw2"
 ip netns exec "$S" sh "$W" -i "$IF" --password-file "$T/pw2" -U inst \
     --dir "$T/work2" "$T/fx/udfonly.iso" > "$T/run2.out" 2>&1 &
 WPID=$!
-i=0
-until grep -q "ready on $IF" "$T/run2.out"; do
-	i=$((i + 1))
-	kill -0 "$WPID" 2>/dev/null && [ $i -lt 600 ] ||
-	    fail "pxe-winstall with a Windows ISO did not get ready: $(tail -n 20 "$T/run2.out")"
-	sleep 0.1
-done
+ready "$T/run2.out"
 grep -q "share     .*10.72.0.1.install = $T/fx/udfonly.iso" "$T/run2.out" ||
     fail "the Windows ISO is not the share: $(grep share "$T/run2.out")"
 kill -TERM "$WPID"
