@@ -4,7 +4,8 @@
 # mkwinpe(1), "MAKEFILES".  pxe-winstall uses it too.
 #
 # Targets: all (the default: tree), winpe (TFTP_ROOT/winpe.iso), tree
-# (pxelinux and memdisk installed, the menu, winpe.iso), check (mkpxemenu
+# (pxelinux and memdisk installed, the menu, winpe.iso; with IPXE set,
+# iPXE and boot.ipxe too), check (mkpxemenu
 # check of the tree; also winpe-check, for Makefiles with a check of their
 # own).  Only what changed is remade: mkwinpe's --depfile names every file
 # it read (drivers and overlay files one by one), and the settings below
@@ -34,6 +35,13 @@ MKWINPE_FLAGS ?=
 MENU_SPEC ?=
 MENU_TIMEOUT ?= 10
 MENU_SERIAL ?=
+# The fast path: when IPXE is set (to anything), iPXE's loaders are
+# installed too and TFTP_ROOT/boot.ipxe is written from the same spec, its
+# files fetched over HTTP from HTTP_BASE (default: from where boot.ipxe
+# itself came), an ISO through IPXE_ISO_BOOT (memdisk or sanboot) on BIOS.
+IPXE ?=
+HTTP_BASE ?=
+IPXE_ISO_BOOT ?= memdisk
 MKWINPE ?= mkwinpe
 MKPXEMENU ?= mkpxemenu
 # Where winpe.mk keeps its state (settings, the depfile, the menu spec).
@@ -41,13 +49,14 @@ WINPE_STATE ?= $(TFTP_ROOT).state
 
 winpe_iso := $(TFTP_ROOT)/winpe.iso
 winpe_menu := $(TFTP_ROOT)/pxelinux.cfg/default
+winpe_ipxe := $(if $(IPXE),$(TFTP_ROOT)/boot.ipxe)
 winpe_installed := $(WINPE_STATE)/installed
 winpe_spec := $(if $(MENU_SPEC),$(MENU_SPEC),$(WINPE_STATE)/menu.spec)
 winpe_target := $(winpe_iso)
 
 all: tree
 winpe: winpe-image
-tree: $(winpe_installed) $(winpe_menu) winpe-image
+tree: $(winpe_installed) $(winpe_menu) $(winpe_ipxe) winpe-image
 check: winpe-check
 winpe-check: tree
 	$(MKPXEMENU) check --root $(TFTP_ROOT)
@@ -61,6 +70,14 @@ ifneq ($(file <$(WINPE_STATE)/settings),$(winpe_settings))
 $(shell mkdir -p $(WINPE_STATE))
 $(file >$(WINPE_STATE)/settings.tmp,$(winpe_settings))
 $(shell mv -f $(WINPE_STATE)/settings.tmp $(WINPE_STATE)/settings)
+endif
+
+# boot.ipxe's own settings, kept the same way.
+winpe_ipxe_settings := $(IPXE)|$(HTTP_BASE)|$(IPXE_ISO_BOOT)
+ifneq ($(file <$(WINPE_STATE)/ipxe.settings),$(winpe_ipxe_settings))
+$(shell mkdir -p $(WINPE_STATE))
+$(file >$(WINPE_STATE)/ipxe.settings.tmp,$(winpe_ipxe_settings))
+$(shell mv -f $(WINPE_STATE)/ipxe.settings.tmp $(WINPE_STATE)/ipxe.settings)
 endif
 
 define winpe_default_spec
@@ -110,9 +127,17 @@ winpe-image: $(winpe_target)
 
 # Installed once; again when the TFTP root lost them.
 $(winpe_installed): $(if $(wildcard $(TFTP_ROOT)/pxelinux.0),,winpe-force) \
+    $(if $(IPXE),$(if $(wildcard $(TFTP_ROOT)/undionly.kpxe),,winpe-force)) \
     | $(TFTP_ROOT) $(WINPE_STATE)
-	$(MKPXEMENU) install --quiet --no-efi --root $(TFTP_ROOT)
+	$(MKPXEMENU) install --quiet --no-efi $(if $(IPXE),--ipxe) --root $(TFTP_ROOT)
 	touch $@
 
 $(winpe_menu): $(winpe_spec) | $(TFTP_ROOT)
 	$(MKPXEMENU) --spec $(winpe_spec) --root $(TFTP_ROOT)
+
+ifneq ($(IPXE),)
+$(winpe_ipxe): $(winpe_spec) $(WINPE_STATE)/ipxe.settings | $(TFTP_ROOT)
+	$(MKPXEMENU) --spec $(winpe_spec) --format ipxe \
+	    $(if $(HTTP_BASE),--http-base $(HTTP_BASE)) \
+	    --iso-boot $(IPXE_ISO_BOOT) --root $(TFTP_ROOT)
+endif

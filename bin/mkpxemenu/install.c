@@ -3,7 +3,8 @@
  * from the system's syslinux into a TFTP root, all from one syslinux so
  * that pxelinux.0, ldlinux.c32 and the modules match; the UEFI files go to
  * efi64/; with --secure-boot, shim and a signed GRUB for UEFI machines
- * that keep Secure Boot on.
+ * that keep Secure Boot on; with --ipxe, iPXE's network loaders (the fast
+ * path: iPXE fetches the menu and the big files over HTTP).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -145,7 +146,7 @@ copy(const char *src, const char *root, const char *dst, bool quiet)
 
 enum {
 	O_ROOT = PXE_OPT_USER, O_SYSLINUX, O_NOEFI, O_SECURE, O_SPEC,
-	O_QUIET, O_SIGNED,
+	O_QUIET, O_SIGNED, O_IPXE, O_IPXEDIR,
 };
 
 static const struct pxe_opt install_opts[] = {
@@ -155,13 +156,15 @@ static const struct pxe_opt install_opts[] = {
 	{ "secure-boot", 0, NULL, O_SECURE, "also shim and a signed GRUB, for UEFI Secure Boot" },
 	{ "spec", 's', "FILE", O_SPEC, "with --secure-boot: write grub/grub.cfg from this menu spec" },
 	{ "signed-from", 0, "DIR", O_SIGNED, "with --secure-boot: the signed files are under DIR (an unpacked package tree, or a folder holding them)" },
+	{ "ipxe", 0, NULL, O_IPXE, "also iPXE: undionly.kpxe (BIOS), snponly.efi and ipxe.efi (UEFI)" },
+	{ "ipxe-dir", 0, "DIR", O_IPXEDIR, "with --ipxe: take them from DIR instead of the system's" },
 	{ "quiet", 'q', NULL, O_QUIET, "do not list the files copied" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
 struct install_cfg {
-	const char *root, *sysdir, *spec, *signed_from;
-	bool no_efi, secure, quiet;
+	const char *root, *sysdir, *spec, *signed_from, *ipxe_dir;
+	bool no_efi, secure, quiet, ipxe;
 };
 
 static const char *
@@ -177,6 +180,8 @@ set_install_option(void *ctx, int id, const char *arg)
 	case O_SPEC: c->spec = arg; return NULL;
 	case O_QUIET: c->quiet = true; return NULL;
 	case O_SIGNED: c->signed_from = arg; return NULL;
+	case O_IPXE: c->ipxe = true; return NULL;
+	case O_IPXEDIR: c->ipxe_dir = arg; return NULL;
 	}
 	return "is not handled";
 }
@@ -196,13 +201,61 @@ static const struct {
 	  "grubx64.efi", "grub-efi-amd64-signed" },
 };
 
+/*
+ * iPXE's loaders under the names a TFTP root serves them by, where
+ * distributions put them: undionly.kpxe runs on a BIOS PXE ROM (through
+ * its UNDI driver), snponly.efi on a UEFI machine's own network driver,
+ * ipxe.efi with iPXE's drivers (for firmware whose network driver is poor).
+ */
+static const struct {
+	const char *who, *dir;
+	const char *file[3];
+} ipxe_layouts[] = {
+	{ "Debian/Ubuntu", "/usr/lib/ipxe",
+	  { "undionly.kpxe", "snponly.efi", "ipxe.efi" } },
+	{ "Fedora", "/usr/share/ipxe",
+	  { "undionly.kpxe", "ipxe-snponly-x86_64.efi", "ipxe-x86_64.efi" } },
+};
+static const char *const ipxe_names[3] = { "undionly.kpxe", "snponly.efi",
+	"ipxe.efi" };
+
+/* Copy iPXE's loaders to the root's top: 0, or 1 after saying why not. */
+static int
+install_ipxe(const struct install_cfg *c)
+{
+	char src[1200];
+	size_t i, j, nl = sizeof(ipxe_layouts) / sizeof(ipxe_layouts[0]);
+	int bad = 0;
+
+	for (i = 0; i < nl; i++) {
+		const char *dir = c->ipxe_dir ? c->ipxe_dir : ipxe_layouts[i].dir;
+
+		if (!exists(dir, ipxe_layouts[i].file[0]))
+			continue;
+		for (j = 0; j < 3; j++) {
+			snprintf(src, sizeof(src), "%s/%s", dir,
+			    ipxe_layouts[i].file[j]);
+			bad |= copy(src, c->root, ipxe_names[j], c->quiet);
+		}
+		return bad;
+	}
+	if (c->ipxe_dir)
+		fprintf(stderr, "mkpxemenu install: --ipxe-dir %s: no "
+		    "undionly.kpxe in it\n", c->ipxe_dir);
+	else
+		fprintf(stderr, "mkpxemenu install: --ipxe: iPXE not found "
+		    "(Debian: apt-get install ipxe; Fedora: dnf install "
+		    "ipxe-bootimgs-x86), or give --ipxe-dir\n");
+	return 1;
+}
+
 int
 cmd_install(int argc, char **argv)
 {
 	struct install_cfg c;
 	struct pxe_opts_mem mem = { NULL, 0, 0 };
 	struct pxe_opts_spec spec = { "mkpxemenu install", PACKAGE_VERSION,
-	    "--root DIR [--syslinux-dir DIR] [--no-efi] [--secure-boot]",
+	    "--root DIR [--syslinux-dir DIR] [--no-efi] [--secure-boot] [--ipxe]",
 	    "copy pxelinux, its modules and memdisk (and syslinux.efi) into "
 	    "a TFTP root",
 	    "Files: pxelinux.0, ldlinux.c32, libcom32.c32, libutil.c32, "
@@ -210,6 +263,9 @@ cmd_install(int argc, char **argv)
 	    "efi64/syslinux.efi, ldlinux.e64 and its modules.\n"
 	    "--secure-boot: bootx64.efi (shim) and grubx64.efi (signed GRUB, "
 	    "which reads\ngrub/grub.cfg): hand UEFI clients bootx64.efi.\n"
+	    "--ipxe: undionly.kpxe, snponly.efi and ipxe.efi (hand them to "
+	    "BIOS and UEFI\nclients, and the menu's URL to iPXE: pxe-dhcpd "
+	    "--ipxe-boot).\n"
 	    "Exit status: 0 installed, 1 runtime failure, 2 usage error.\n",
 	    install_opts, set_install_option, &c, &mem };
 	struct syslinux_dirs d;
@@ -229,6 +285,10 @@ cmd_install(int argc, char **argv)
 	if (c.spec && !c.secure) {
 		fprintf(stderr, "mkpxemenu install: --spec goes with "
 		    "--secure-boot (write other menus with mkpxemenu --root)\n");
+		return 2;
+	}
+	if (c.ipxe_dir && !c.ipxe) {
+		fprintf(stderr, "mkpxemenu install: --ipxe-dir goes with --ipxe\n");
 		return 2;
 	}
 	if (stat(c.root, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -285,6 +345,8 @@ cmd_install(int argc, char **argv)
 		}
 		bad |= copy(src, c.root, secure_files[i].dst, c.quiet);
 	}
+	if (c.ipxe)
+		bad |= install_ipxe(&c);
 	if (c.secure && c.spec && !bad) {
 		char *av[] = { "mkpxemenu", "--spec", (char *)c.spec,
 		    "--format", "grub", "--root", (char *)c.root, NULL };

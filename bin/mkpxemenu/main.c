@@ -89,7 +89,7 @@ enum {
 	O_TITLE = PXE_OPT_USER, O_TIMEOUT, O_DEFAULT, O_UI, O_PROMPT, O_ENTRY,
 	O_FORMAT, O_HOST, O_HOSTIP, O_HOSTUUID, O_ROOT, O_OUTPUT, O_SPEC,
 	O_MAC, O_IP, O_UUID, O_PREFIX, O_SYSLINUX, O_SECURE, O_EFI, O_JSON,
-	O_FORCE, O_SERIAL,
+	O_FORCE, O_SERIAL, O_HTTPBASE, O_ISOBOOT,
 };
 
 static const struct pxe_opt menu_opts[] = {
@@ -101,6 +101,8 @@ static const struct pxe_opt menu_opts[] = {
 	{ "serial", 0, "PORT[,BAUD]", O_SERIAL, "also a serial console (pxelinux SERIAL, GRUB serial); default BAUD 115200" },
 	{ "entry", 'e', "KIND:LABEL[=TEXT][:ARGS]", O_ENTRY, "an entry; repeatable (kinds: linux, iso, winpe, local, chain, ipxe)" },
 	{ "format", 'f', "pxelinux|ipxe|grub", O_FORMAT, "what to write (default pxelinux)" },
+	{ "http-base", 0, "URL", O_HTTPBASE, "iPXE: fetch the files from URL/NAME (default: beside the menu's own URL)" },
+	{ "iso-boot", 0, "memdisk|sanboot", O_ISOBOOT, "iPXE on BIOS: load an ISO whole with memdisk (default), or read it in place (sanboot)" },
 	{ "host", 0, "MAC", O_HOST, "a file for one machine: pxelinux.cfg/01-aa-bb-cc-dd-ee-ff" },
 	{ "host-ip", 0, "IP", O_HOSTIP, "a file for one address: pxelinux.cfg/C0A82A11" },
 	{ "host-uuid", 0, "UUID", O_HOSTUUID, "a file for one machine by its UUID (option 97)" },
@@ -120,6 +122,9 @@ static const char menu_epilog[] =
     "  local:LABEL                 LOCALBOOT 0: the first local disk\n"
     "  chain:LABEL[:ARGS]          COM32 chain.c32 (default ARGS: hd0)\n"
     "  ipxe:LABEL[:URL]            KERNEL ipxe.lkrn, chaining URL if given\n"
+    "iPXE (--format ipxe): files come from where the menu came from, or from\n"
+    "--http-base URL; an ISO boots through memdisk on BIOS (--iso-boot) and\n"
+    "through sanboot on UEFI when it comes over HTTP.\n"
     "Other commands: mkpxemenu lookup|install|check --help.\n"
     "Exit status: 0 written, 1 runtime failure, 2 usage error.\n"
     "Example (a WinPE ISO and the local disk, 5 s):\n"
@@ -216,6 +221,24 @@ set_menu_option(void *ctx, int id, const char *arg)
 		return NULL;
 	}
 	case O_ENTRY: return menu_add_entry(&c->m, arg);
+	case O_HTTPBASE: {
+		const char *why = menu_http_base_problem(arg);
+
+		if (why)
+			return why;
+		free(c->m.http_base);
+		if ((c->m.http_base = strdup(arg)) == NULL)
+			return "cannot be stored: out of memory";
+		return NULL;
+	}
+	case O_ISOBOOT:
+		if (strcmp(arg, "memdisk") == 0)
+			c->m.iso_boot = ISO_MEMDISK;
+		else if (strcmp(arg, "sanboot") == 0)
+			c->m.iso_boot = ISO_SANBOOT;
+		else
+			return "is not memdisk or sanboot";
+		return NULL;
 	case O_FORMAT:
 		if ((f = menu_format_parse(arg)) < 0)
 			return "is not pxelinux, ipxe or grub";
@@ -372,6 +395,11 @@ menu_main(int argc, char **argv)
 		    "file of that kind\n", c.host_kind == 2 ? "-ip" :
 		    c.host_kind == 3 ? "-uuid" : "", c.format == FMT_IPXE ?
 		    "iPXE" : "GRUB");
+		return menu_end(&c, &mem, 2);
+	}
+	if (c.m.http_base && c.format != FMT_IPXE) {
+		fprintf(stderr, "mkpxemenu: --http-base goes with --format ipxe "
+		    "(pxelinux.0 and GRUB read the TFTP root)\n");
 		return menu_end(&c, &mem, 2);
 	}
 	if (c.output && !c.root) {

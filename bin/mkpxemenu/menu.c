@@ -76,6 +76,7 @@ menu_free(struct menu *m)
 		entry_free(&m->entries[i]);
 	free(m->title);
 	free(m->def);
+	free(m->http_base);
 	menu_init(m);
 }
 
@@ -463,8 +464,82 @@ bios_drive(const char *chain)
 	return 0x80 + (n > 0x7f ? 0 : n);
 }
 
+const char *
+menu_http_base_problem(const char *url)
+{
+	const char *p;
+
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0)
+		return "is not an http:// or https:// URL";
+	p = url + (url[4] == ':' ? 7 : 8);
+	if (*p == '\0' || *p == '/')
+		return "names no server (http://10.0.0.1 or http://boot.lan:8080/pxe)";
+	for (; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p == '\'' || *p == '\\' ||
+		    *p == 0x7f)
+			return "has a space, quote, backslash or control character";
+	return NULL;
+}
+
+/*
+ * A file iPXE fetches: a relative name goes under --http-base when there
+ * is one (else iPXE resolves it against the script's own URL).
+ */
 static void
-ipxe_entry(struct out *o, const struct entry *e)
+put_ipxe_file(struct out *o, const struct menu *m, const char *name)
+{
+	size_t n;
+
+	if (m->http_base == NULL || is_url(name)) {
+		put(o, "%s", name);
+		return;
+	}
+	n = strlen(m->http_base);
+	while (*name == '/')
+		name++;
+	put(o, "%s%s%s", m->http_base, n && m->http_base[n - 1] == '/' ? "" :
+	    "/", name);
+}
+
+/*
+ * An ISO: a URL the user wrote, or (--iso-boot sanboot) one from
+ * --http-base, is booted in place; else memdisk on BIOS and, when the ISO
+ * comes over HTTP, sanboot on UEFI (memdisk needs a BIOS).
+ */
+static void
+ipxe_iso(struct out *o, const struct menu *m, const struct entry *e)
+{
+	bool http = m->http_base && strncasecmp(m->http_base, "http", 4) == 0;
+
+	if (is_url(e->kernel) && strncasecmp(e->kernel, "tftp", 4)) {
+		/* HTTP serves byte ranges: boot the ISO in place. */
+		put(o, "sanboot --no-describe %s || goto failed\n", e->kernel);
+		return;
+	}
+	if (http && m->iso_boot == ISO_SANBOOT) {
+		put(o, "sanboot --no-describe ");
+		put_ipxe_file(o, m, e->kernel);
+		put(o, " || goto failed\n");
+		return;
+	}
+	if (http)
+		put(o, "iseq ${platform} pcbios || goto %s__efi\n", e->label);
+	put(o, "kernel ");
+	put_ipxe_file(o, m, "memdisk");
+	put(o, " iso raw\ninitrd ");
+	put_ipxe_file(o, m, e->kernel);
+	put(o, "\nboot || goto failed\n");
+	if (http) {
+		put(o, "goto start\n:%s__efi\nsanboot --no-describe ",
+		    e->label);
+		put_ipxe_file(o, m, e->kernel);
+		put(o, " || goto failed\n");
+	}
+}
+
+static void
+ipxe_entry(struct out *o, const struct menu *m, const struct entry *e)
 {
 	char *s, *tok, *save;
 	size_t i;
@@ -472,22 +547,35 @@ ipxe_entry(struct out *o, const struct entry *e)
 	put(o, "\n:%s\n", e->label);
 	switch (e->kind) {
 	case ENTRY_LINUX:
-		put(o, "kernel %s%s%s\n", e->kernel, e->append ? " " : "",
-		    e->append ? e->append : "");
+		put(o, "kernel ");
+		put_ipxe_file(o, m, e->kernel);
+		put(o, "%s%s\n", e->append ? " " : "", e->append ? e->append :
+		    "");
 		if (e->initrd && (s = strdup(e->initrd)) != NULL) {
 			for (tok = strtok_r(s, ",", &save); tok;
-			    tok = strtok_r(NULL, ",", &save))
-				put(o, "initrd %s\n", tok);
+			    tok = strtok_r(NULL, ",", &save)) {
+				put(o, "initrd ");
+				put_ipxe_file(o, m, tok);
+				put(o, "\n");
+			}
 			free(s);
 		}
 		put(o, "boot || goto failed\n");
 		break;
 	case ENTRY_WINPE:
 		if (!is_iso(e->kernel)) {
-			put(o, "kernel wimboot\n");
+			char wf[1024];
+			size_t n = strlen(e->kernel);
+
+			put(o, "kernel ");
+			put_ipxe_file(o, m, "wimboot");
+			put(o, "\n");
 			for (i = 0; i < 4; i++) {
+				snprintf(wf, sizeof(wf), "%s%s%s", e->kernel,
+				    n && e->kernel[n - 1] != '/' ? "/" : "",
+				    wim_files[i][0]);
 				put(o, "initrd ");
-				put_path(o, e->kernel, wim_files[i][0]);
+				put_ipxe_file(o, m, wf);
 				put(o, " %s\n", wim_files[i][1]);
 			}
 			put(o, "boot || goto failed\n");
@@ -495,14 +583,7 @@ ipxe_entry(struct out *o, const struct entry *e)
 		}
 		/* FALLTHROUGH */
 	case ENTRY_ISO:
-		if (is_url(e->kernel) && strncasecmp(e->kernel, "tftp", 4)) {
-			/* HTTP serves byte ranges: boot the ISO in place. */
-			put(o, "sanboot --no-describe %s || goto failed\n",
-			    e->kernel);
-		} else {
-			put(o, "kernel memdisk iso raw\ninitrd %s\n"
-			    "boot || goto failed\n", e->kernel);
-		}
+		ipxe_iso(o, m, e);
 		break;
 	case ENTRY_LOCAL:
 		put(o, "sanboot --no-describe --drive 0x80 || goto failed\n");
@@ -537,7 +618,7 @@ write_ipxe(const struct menu *m, struct out *o)
 		put(o, " --timeout %u", m->timeout * 1000);
 	put(o, " target || goto cancel\ngoto ${target}\n");
 	for (i = 0; i < m->n; i++)
-		ipxe_entry(o, &m->entries[i]);
+		ipxe_entry(o, m, &m->entries[i]);
 	put(o, "\n:failed\necho Boot failed: press a key for the menu\n"
 	    "prompt\ngoto start\n\n:cancel\necho Menu cancelled\nshell\n");
 }

@@ -41,6 +41,14 @@ enum menu_ui { UI_MENU, UI_VESAMENU, UI_NONE };
  */
 enum menu_format { FMT_PXELINUX, FMT_IPXE, FMT_GRUB, FMT_PXELINUX_EFI };
 
+/*
+ * How an iPXE menu boots an ISO on a BIOS machine: memdisk loads the
+ * whole ISO into memory in one download, then boots it; sanboot hooks the
+ * ISO's URL as an INT 13 drive and fetches what the loader reads, range by
+ * range.  UEFI machines always sanboot (memdisk needs a BIOS).
+ */
+enum iso_boot { ISO_MEMDISK, ISO_SANBOOT };
+
 struct menu {
 	char *title;
 	unsigned timeout;	/* seconds; 0: wait for the user */
@@ -49,6 +57,8 @@ struct menu {
 	bool prompt;
 	int serial;		/* serial console port, or -1 */
 	unsigned baud;
+	char *http_base;	/* iPXE: URL before relative file names, or NULL */
+	enum iso_boot iso_boot;	/* iPXE on BIOS: how an ISO boots */
 	struct entry entries[MENU_MAX_ENTRIES];
 	unsigned n;
 };
@@ -76,6 +86,10 @@ const char *menu_validate(const struct menu *m);
 
 /* Why syslinux.efi cannot boot e (memdisk, BIOS-only programs), or NULL. */
 const char *menu_entry_efi_problem(const struct entry *e);
+
+/* A base URL for --http-base (http:// or https://, no spaces or quotes):
+ * NULL, or the complaint. */
+const char *menu_http_base_problem(const char *url);
 
 /* Kind names, for messages. */
 const char *menu_kind_name(enum entry_kind k);

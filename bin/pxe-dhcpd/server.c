@@ -757,7 +757,12 @@ on_inform(struct ctx *c)
 	reply(c, &r, false, NULL);
 }
 
-/* proxyDHCP: boot information only, to PXE clients only. */
+/*
+ * proxyDHCP: boot information only, to PXE and UEFI HTTP boot clients
+ * only.  An HTTP boot client takes its address from the router's offer
+ * and the URL from this one, as UEFI HTTP boot allows (a proxy offer
+ * carrying the URI).
+ */
 static void
 on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 {
@@ -765,7 +770,7 @@ on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 	const char *file;
 	uint32_t sid;
 
-	if (!dhcp_is_pxeclient(c->m)) {
+	if (!dhcp_is_pxeclient(c->m) && !dhcp_is_httpclient(c->m)) {
 		c->d->c.ignored++;
 		return;
 	}

@@ -101,16 +101,29 @@ EOS
 	[ "$_st" = 0 ] && echo "$_out"
 }
 
-# lab_standin CACHE INITRD SIZE_MB: print the path of a WinPE stand-in: a
-# BIOS-bootable ISO (Debian's isolinux, the lab's kernel and INITRD, whose
-# /init does what WinPE and mkwinpe's start script do) padded with random
-# data to SIZE_MB MiB, so that loading it is as slow as loading a real
-# winpe.iso.  Cached in CACHE by its inputs, like lab_initramfs.
+# lab_standin CACHE INITRD SIZE_MB [hybrid]: print the path of a WinPE
+# stand-in: a BIOS-bootable ISO (Debian's isolinux, the lab's kernel and
+# INITRD, whose /init does what WinPE and mkwinpe's start script do) padded
+# with random data to SIZE_MB MiB, so that loading it is as slow as
+# loading a real winpe.iso.  With "hybrid" it boots on UEFI too, as
+# mkwinpe's ISO does: a second El Torito entry, a FAT image holding
+# \EFI\BOOT\BOOTX64.EFI, a unified kernel image (systemd's EFI stub with
+# the kernel, INITRD and the command line in sections: what WinPE's
+# signed boot manager is to a Windows ISO).  Cached in CACHE by its
+# inputs, like lab_initramfs.  $LAB_EFI_STUB names another stub.
+lab_efi_stub() {
+	_stub=${LAB_EFI_STUB:-/usr/lib/systemd/boot/efi/linuxx64.efi.stub}
+	if [ ! -r "$_stub" ]; then
+		echo "lab: $_stub is missing (run scripts/deps: it installs systemd-boot-efi)" >&2
+		return 1
+	fi
+}
 lab_standin() {
-	_c=$1 _initrd=$2 _mb=$3
-	_lab_cached "$_c" standin iso "$_mb" "$_initrd" "$lab_vmlinuz" \
-	    /usr/lib/ISOLINUX/isolinux.bin \
-	    /usr/lib/syslinux/modules/bios/ldlinux.c32 && return 0
+	_c=$1 _initrd=$2 _mb=$3 _hy=${4:-}
+	if [ -n "$_hy" ]; then lab_efi_stub || return 1; fi
+	_lab_cached "$_c" standin iso "$_mb${_hy:+ $_hy}" "$_initrd" \
+	    "$lab_vmlinuz" /usr/lib/ISOLINUX/isolinux.bin \
+	    /usr/lib/syslinux/modules/bios/ldlinux.c32 ${_hy:+"$_stub"} && return 0
 	_d=$(mktemp -d "$_c/standin.XXXXXX") || return 1
 	mkdir -p "$_d/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin \
@@ -120,13 +133,35 @@ lab_standin() {
 	printf '%s\n' 'SERIAL 0 115200' 'DEFAULT winpe' 'LABEL winpe' \
 	    ' KERNEL /vmlinuz' ' INITRD /initrd.gz' \
 	    ' APPEND console=ttyS0 panic=-1 quiet' > "$_d/isolinux/isolinux.cfg"
-	_used=$(du -k -c "$_d" | tail -n 1 | cut -f1)
+	_efi=
+	if [ -n "$_hy" ]; then
+		# The UKI's sections at the addresses systemd's stub expects.
+		echo "console=ttyS0 panic=-1 quiet" > "$_d.cmdline"
+		_efimb=$(( ( $(stat -c %s "$lab_vmlinuz") + $(stat -c %s "$_initrd") ) / 1048576 + 4 ))
+		objcopy --add-section .osrel=/etc/os-release \
+		    --change-section-vma .osrel=0x20000 \
+		    --add-section .cmdline="$_d.cmdline" \
+		    --change-section-vma .cmdline=0x30000 \
+		    --add-section .linux="$lab_vmlinuz" \
+		    --change-section-vma .linux=0x2000000 \
+		    --add-section .initrd="$_initrd" \
+		    --change-section-vma .initrd=0x3000000 \
+		    "$_stub" "$_d.uki" &&
+		    mkfs.fat -C "$_d/efiboot.img" $((_efimb * 1024)) > /dev/null &&
+		    mmd -i "$_d/efiboot.img" ::/EFI ::/EFI/BOOT &&
+		    mcopy -i "$_d/efiboot.img" "$_d.uki" ::/EFI/BOOT/BOOTX64.EFI ||
+		    { rm -rf "$_d" "$_d.uki" "$_d.cmdline"; return 1; }
+		rm -f "$_d.uki" "$_d.cmdline"
+		_efi="-eltorito-alt-boot -e efiboot.img -no-emul-boot"
+	fi
+	_used=$(du -k -c --apparent-size "$_d" | tail -n 1 | cut -f1)
 	_pad=$(( _mb * 1024 - _used - 1024 ))
 	[ "$_pad" -gt 0 ] || _pad=1
 	head -c "$((_pad * 1024))" /dev/urandom > "$_d/sources.pad"
+	# shellcheck disable=SC2086
 	xorriso -as mkisofs -quiet -o "$_d.iso" -J -R -V PXEKIT_WINPE_STANDIN \
 	    -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
-	    -boot-load-size 4 -boot-info-table "$_d" 2> "$_d.err" &&
+	    -boot-load-size 4 -boot-info-table $_efi "$_d" 2> "$_d.err" &&
 	    mv -f "$_d.iso" "$_out"
 	_st=$?
 	[ "$_st" = 0 ] || cat "$_d.err" >&2

@@ -124,8 +124,8 @@ expect_log "20:6a:8a:0f:74:88 PXEClient arch 7 \\(efi-bc\\): no --boot for it, s
     "a line for the client it cannot serve"
 stop_dhcpd
 
-# proxyDHCP: PXE clients only, no address.
-start_dhcpd --proxy --boot bios=pxelinux.0
+# proxyDHCP: PXE and HTTP boot clients only, no address.
+start_dhcpd --proxy --boot bios=pxelinux.0 --http-boot efi-x64=http://10.66.0.1/winpe.iso
 Q="proxy DISCOVER"
 ask -a 0 || fail "$Q: $(cat "$T/r")"
 has "DHCPOFFER from 10.66.0.1"
@@ -141,5 +141,13 @@ ask -a 0 -t request -p 4011 -s 10.66.0.1 || fail "$Q: $(cat "$T/r")"
 has "DHCPACK from 10.66.0.1"
 has 'file "pxelinux.0"'
 expect_log "DHCPACK\\($VS\\) proxy 20:6a:8a:0f:74:75 pxelinux\\.0" "proxy ACK line"
+# A UEFI HTTP boot client beside a router: the URL in a proxy offer (no
+# address), which the firmware pairs with the router's offer.
+Q="proxy, UEFI HTTP boot client"
+ask -H -a 16 -m 20:6a:8a:0f:74:89 || fail "$Q was not answered: $(cat "$T/r")"
+has "yiaddr 0.0.0.0"
+has 'file "http://10.66.0.1/winpe.iso"'
+has 'option 60 vendor-class "HTTPClient"'
+expect_log "DHCPOFFER\\($VS\\) proxy 20:6a:8a:0f:74:89 http://10\\.66\\.0\\.1/winpe\\.iso" "proxy HTTP offer line"
 stop_dhcpd
 exit 0

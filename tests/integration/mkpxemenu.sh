@@ -21,6 +21,18 @@ golden() {	# golden NAME ARGS...: output (version blanked) equals $G/NAME
 }
 golden all.pxelinux --spec "$G/all.spec"
 golden all.ipxe --spec "$G/all.spec" --format ipxe
+# The fast path's menu: every file from --http-base, an ISO through
+# memdisk on BIOS and sanboot on UEFI (iPXE's ${platform}).
+golden all-http.ipxe --spec "$G/all.spec" --format ipxe --http-base http://10.0.0.1/pxe
+"$M" --format ipxe --http-base http://10.0.0.1/ --iso-boot sanboot \
+    -e winpe:pe:/winpe.iso > "$T/out" 2> "$T/err" || fail "--iso-boot sanboot: $(cat "$T/err")"
+grep -qx 'sanboot --no-describe http://10.0.0.1/winpe.iso || goto failed' "$T/out" ||
+    fail "--iso-boot sanboot: $(cat "$T/out")"
+grep -q memdisk "$T/out" && fail "--iso-boot sanboot still loads memdisk: $(cat "$T/out")"
+printf 'http-base http://10.0.0.1\niso-boot sanboot\nformat ipxe\nentry winpe:pe:winpe.iso\n' > "$T/http.spec"
+"$M" --spec "$T/http.spec" > "$T/out" 2> "$T/err" &&
+    grep -qx 'sanboot --no-describe http://10.0.0.1/winpe.iso || goto failed' "$T/out" ||
+    fail "http-base and iso-boot in a spec: $(cat "$T/out" "$T/err")"
 golden all.grub --spec "$G/all.spec" --format grub
 grep -q '3 entries left out' "$T/err" || fail "no warning for the ISOs GRUB cannot boot"
 golden seed.pxelinux --spec "$G/seed.spec"
@@ -57,6 +69,30 @@ if [ -f /usr/lib/PXELINUX/pxelinux.0 ] && [ -f /usr/lib/syslinux/modules/bios/ld
 		[ -s "$R/$f" ] || fail "install did not copy $f"
 	done
 	cmp -s "$R/pxelinux.0" /usr/lib/PXELINUX/pxelinux.0 || fail "pxelinux.0 differs from the package's"
+	# --ipxe: Debian's iPXE loaders at the root's top, as pxe-dhcpd
+	# hands them out (--boot bios=undionly.kpxe, efi-x64=snponly.efi).
+	if [ -f /usr/lib/ipxe/undionly.kpxe ]; then
+		I=$T/iroot
+		mkdir "$I"
+		"$M" install --root "$I" --ipxe --no-efi > "$T/out" 2>&1 || fail "install --ipxe: $(cat "$T/out")"
+		for f in undionly.kpxe snponly.efi ipxe.efi; do
+			cmp -s "$I/$f" "/usr/lib/ipxe/$f" || fail "install --ipxe: $f is not Debian's"
+		done
+		[ -s "$I/pxelinux.0" ] || fail "install --ipxe left out pxelinux (--tftp-only needs it)"
+		grep -q '^undionly.kpxe <- /usr/lib/ipxe/undionly.kpxe$' "$T/out" || fail "install --ipxe does not list its files: $(cat "$T/out")"
+		mkdir "$T/noipxe"
+		"$M" install --root "$I" --ipxe --ipxe-dir "$T/noipxe" -q 2> "$T/err"
+		[ $? = 1 ] && grep -q "ipxe-dir $T/noipxe: no undionly.kpxe" "$T/err" ||
+		    fail "install --ipxe-dir with no iPXE: $(cat "$T/err")"
+		# The fast path's tree checks clean: boot.ipxe names URLs.
+		"$M" -T 1 -e winpe:pe:winpe.iso -e local:disk --format ipxe \
+		    --http-base http://10.0.0.1 --root "$I" 2> "$T/err" || fail "boot.ipxe: $(cat "$T/err")"
+		"$M" -T 1 -e winpe:pe:winpe.iso -e local:disk --root "$I" 2> "$T/err" || fail "menu: $(cat "$T/err")"
+		: > "$I/winpe.iso"
+		"$M" check --root "$I" > "$T/out" 2>&1 || fail "check of the fast path's tree: $(cat "$T/out")"
+	else
+		say "SKIP install --ipxe: Debian's ipxe is not installed"
+	fi
 	head -c 100000 /dev/urandom > "$R/winpe.iso"
 	"$M" -T 5 -e 'winpe:winpe=Windows PE:winpe.iso' -e local:disk \
 	    -e 'chain:part=Partition 2:hd0 2' --root "$R" 2> "$T/err" ||
@@ -212,6 +248,12 @@ bad "--host-ip: .*not an IPv4" --host-ip 300.1.1.1 -e local:disk
 bad "--host-uuid: .*not a UUID" --host-uuid d66ef100-zz -e local:disk
 bad "--timeout: .*0\.\.3600" -T 99999 -e local:disk
 bad "--format: .*pxelinux, ipxe or grub" -f yaboot -e local:disk
+bad "--http-base: 'ftp://x' is not an http:// or https:// URL" -f ipxe --http-base ftp://x -e local:disk
+bad "--http-base: .*names no server" -f ipxe --http-base http:///x -e local:disk
+bad "--http-base: .*space" -f ipxe --http-base 'http://a b' -e local:disk
+bad "--http-base goes with --format ipxe" --http-base http://10.0.0.1 -e local:disk
+bad "--iso-boot: .*not memdisk or sanboot" -f ipxe --iso-boot floppy -e local:disk
+bad "install: --ipxe-dir goes with --ipxe" install --root "$T" --ipxe-dir "$T"
 bad "--default 'x' names no entry" -d x -e local:disk
 bad "no entries" -T 5
 bad "lookup: --mac is required" lookup --ip 10.0.0.1

@@ -2,8 +2,11 @@
 # pxe-winstall: its refusals, each before anything starts and each one line
 # naming the fix; --dry-run's commands and the lease range it derives; -C
 # files; and a served run in a network namespace that SIGTERM stops whole
-# (exit 0, no server left, the address it added taken back).  The boot
-# itself, through memdisk and the WinPE stand-in, is scripts/pxe-lab's
+# (exit 0, no server left, the address it added taken back).  The fast
+# path by default (iPXE for BIOS and UEFI, the ISO's URL for UEFI HTTP
+# boot, the root over HTTP), --tftp-only the seed's chain as before; the
+# path each machine took, from the logs.  The boot itself, through
+# memdisk and the WinPE stand-in, is scripts/pxe-lab's
 # (tests/integration/pxe-lab.sh).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -114,6 +117,16 @@ kill -0 "$SRV" 2>/dev/null || fail "dnsmasq did not start: $(cat "$T/dnsmasq.err
 refused 1 'UDP port 69 \(TFTP\) is in use by dnsmasq \(pid [0-9]+\): stop it first' \
     "TFTP port held" -i "$IF" --winpe "$T/winpe.iso" --share "$ROOT/share"
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+# The fast path serves HTTP on port 80: a web server there is named, and
+# --tftp-only is the way round it.
+ip netns exec "$S" busybox httpd -f -p 10.72.0.1:80 -h "$T/plain" 2> "$T/httpd.err" &
+SRV=$!
+sleep 0.5
+refused 1 'TCP port 80 \(HTTP\) is in use by busybox \(pid [0-9]+\): stop it first .*or use --tftp-only' \
+    "HTTP port held" -i "$IF" --winpe "$T/winpe.iso" --share "$ROOT/share"
+ws -i "$IF" --tftp-only --dry-run --winpe "$T/winpe.iso" --share "$ROOT/share"
+[ "$st" = 0 ] || fail "--tftp-only beside a web server: exit $st: $(cat "$T/out")"
+kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
 
 # Another DHCP server on the link (a router on the other end): use --proxy.
 ip netns exec "$C" dnsmasq --keep-in-foreground --conf-file=/dev/null \
@@ -127,10 +140,23 @@ refused 1 'another DHCP server answers on .*10\.72\.0\.2 offered .*--proxy' \
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
 
 # --dry-run: the commands, with the derived range, and nothing run.
+# --tftp-only: the seed's chain, as before the fast path.
+ws -i "$IF" --dry-run --tftp-only --winpe "$T/winpe.iso" --share "$ROOT/share" -U admin
+[ "$st" = 0 ] || fail "--dry-run --tftp-only: exit $st: $(cat "$T/out")"
+grep -q -- "pxe-dhcpd -i $IF --boot bios=pxelinux.0 --pid-file [^ ]* --range 10.72.0.100,10.72.0.199 " "$T/out" ||
+    fail "--tftp-only: no pxe-dhcpd line with pxelinux.0 and the derived range: $(cat "$T/out")"
+grep -q -- "pxe-tftpd -r [^ ]* -l 10.72.0.1 --pid-file" "$T/out" ||
+    fail "--tftp-only: pxe-tftpd is not TFTP only: $(grep pxe-tftpd "$T/out")"
+grep -q 'IPXE=\|HTTP_BASE\|undionly\|boot.ipxe\|--http' "$T/out" && fail "--tftp-only names iPXE or HTTP: $(cat "$T/out")"
+# The default: the fast path.
 ws -i "$IF" --dry-run --winpe "$T/winpe.iso" --share "$ROOT/share" -U admin
 [ "$st" = 0 ] || fail "--dry-run: exit $st: $(cat "$T/out")"
-grep -q -- "pxe-dhcpd -i $IF --boot bios=pxelinux.0 .*--range 10.72.0.100,10.72.0.199 " "$T/out" ||
-    fail "--dry-run: no pxe-dhcpd line with the derived range: $(cat "$T/out")"
+grep -q -- "pxe-dhcpd -i $IF --boot bios=undionly.kpxe --boot efi-x64=snponly.efi --ipxe-boot http://10.72.0.1/boot.ipxe --http-boot efi-x64=http://10.72.0.1/winpe.iso .*--range 10.72.0.100,10.72.0.199 " "$T/out" ||
+    fail "--dry-run: no fast-path pxe-dhcpd line with the derived range: $(cat "$T/out")"
+grep -q -- "pxe-tftpd -r [^ ]* -l 10.72.0.1 --http 80 " "$T/out" ||
+    fail "--dry-run: pxe-tftpd does not serve HTTP: $(grep pxe-tftpd "$T/out")"
+grep -q -- "^make .* IPXE=1 HTTP_BASE=http://10.72.0.1 " "$T/out" ||
+    fail "--dry-run: make does not write boot.ipxe: $(grep '^make' "$T/out")"
 grep -q -- "pxe-smbd -s install=$ROOT/share --password-file .*-l 10.72.0.1" "$T/out" ||
     fail "--dry-run: no pxe-smbd line: $(cat "$T/out")"
 grep -q -- "^make -f .*winpe.mk .*WINPE_ISO=$T/winpe.iso" "$T/out" ||
@@ -141,7 +167,7 @@ grep -q -- "--range 10.73.0.100,10.73.0.149 " "$T/out" || fail "range beside .15
 ws -i "$IF" -n --address 10.73.0.9/28 --winpe "$T/winpe.iso" --share "$ROOT/share"
 grep -q -- "--range 10.73.0.10,10.73.0.14 " "$T/out" || fail "range on a /28: $(grep dhcpd "$T/out")"
 ws -i "$IF" -n --proxy --winpe "$T/winpe.iso" --share "$ROOT/share"
-grep -q -- "pxe-dhcpd -i $IF --boot bios=pxelinux.0 .*--proxy" "$T/out" && ! grep -q -- '--range' "$T/out" ||
+grep -q -- "pxe-dhcpd -i $IF --boot bios=undionly.kpxe .*--http-boot .*--proxy" "$T/out" && ! grep -q -- '--range' "$T/out" ||
     fail "--proxy --dry-run: $(grep dhcpd "$T/out")"
 
 # -C: options and the ISO from files, one including another.
@@ -167,11 +193,40 @@ done
 [ -f "$T/work/tftp/pxelinux.0" ] && [ -f "$T/work/tftp/winpe.iso" ] &&
     grep -q 'memdisk' "$T/work/tftp/pxelinux.cfg/default" ||
     fail "the TFTP tree is incomplete"
-# A client on the link gets a lease from it.
+for f in undionly.kpxe snponly.efi ipxe.efi boot.ipxe; do
+	[ -s "$T/work/tftp/$f" ] || fail "the fast path's tree lacks $f"
+done
+grep -qx 'initrd http://10.72.0.1/winpe.iso' "$T/work/tftp/boot.ipxe" ||
+    fail "boot.ipxe does not fetch winpe.iso over HTTP: $(cat "$T/work/tftp/boot.ipxe")"
+grep -q 'UEFI: HTTP boot of winpe.iso' "$T/run.out" || fail "the status block does not say the UEFI path: $(cat "$T/run.out")"
+# A client on the link gets a lease from it, and the menu and the ISO
+# over HTTP, as iPXE fetches them.
 ip netns exec "$C" ip addr flush dev wc$$
 ip netns exec "$C" timeout 30 busybox udhcpc -i wc$$ -f -q -n -t 5 -T 1 \
     -s /bin/true > /dev/null 2>&1 || fail "no lease from pxe-winstall's pxe-dhcpd"
 grep -q 'DHCPACK(.*10.72.0.1[0-9][0-9]' "$T/run.out" || fail "no DHCPACK in the merged log"
+ip -n "$C" addr add 10.72.0.250/24 dev wc$$
+ip netns exec "$C" curl -sf http://10.72.0.1/boot.ipxe -o "$T/got.ipxe" &&
+    cmp -s "$T/got.ipxe" "$T/work/tftp/boot.ipxe" || fail "boot.ipxe is not served over HTTP"
+ip netns exec "$C" curl -sf http://10.72.0.1/winpe.iso -o "$T/got.iso" &&
+    cmp -s "$T/got.iso" "$T/winpe.iso" || fail "winpe.iso is not served over HTTP"
+# Each machine's path, from the logs, as it happens and at the end: a
+# BIOS ROM, a chained iPXE, a UEFI HTTP boot client (pxe-dhcpd's log
+# lines, as those clients make them).
+L=$T/work/logs
+printf '%s\n' 'pxe-dhcpd: DHCPDISCOVER(ws) 52:54:00:00:00:0a PXEClient arch bios' \
+    'pxe-dhcpd: DHCPACK(ws) 10.72.0.150 52:54:00:00:00:0a undionly.kpxe' \
+    'pxe-dhcpd: DHCPACK(ws) 10.72.0.150 52:54:00:00:00:0a http://10.72.0.1/boot.ipxe' \
+    'pxe-dhcpd: DHCPDISCOVER(ws) 52:54:00:00:00:0b HTTPClient arch efi-x64-http' \
+    'pxe-dhcpd: DHCPACK(ws) 10.72.0.151 52:54:00:00:00:0b http://10.72.0.1/winpe.iso' >> "$L/pxe-dhcpd.log"
+i=0
+until grep -q 'machine 52:54:00:00:00:0b 10.72.0.151 .*UEFI HTTP boot' "$T/run.out"; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "no path line for the UEFI HTTP boot client: $(tail -n 5 "$T/run.out")"
+	sleep 0.1
+done
+grep -q 'machine 52:54:00:00:00:0a 10.72.0.150 .*BIOS fast path: undionly.kpxe' "$T/run.out" ||
+    fail "no path line for the BIOS machine: $(grep machine "$T/run.out")"
 kill -TERM "$WPID"
 st=0
 wait "$WPID" || st=$?
@@ -184,6 +239,8 @@ for p in pxe-dhcpd pxe-tftpd pxe-smbd pxe-sniff; do
 	done
 done
 grep -q 'logs and timeline kept' "$T/run.out" || fail "no word on the kept work folder"
+grep -A3 'the path each machine took' "$T/run.out" | grep -q '52:54:00:00:00:0b 10.72.0.151 .*UEFI HTTP boot' ||
+    fail "the paths are not summed up at exit: $(tail -n 20 "$T/run.out")"
 
 # From a Windows ISO (synthetic media, as mkwinpe's tests make it): not a
 # Windows ISO is refused in one line; a real one is built into WinPE by
