@@ -31,6 +31,9 @@ enum {
 	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST, O_PROBE,
 };
 
+/* The default lease file, under configure's --localstatedir (Makefile.am). */
+#define LEASE_FILE PXE_LOCALSTATEDIR "/lib/pxekit/dhcpd.leases"
+
 static const struct pxe_opt options[] = {
 	{ "interface", 'i', "IFACE", O_IFACE, "answer on IFACE; repeatable (required)" },
 	{ "range", 'r', "START,END[,MASK][,LEASE]", O_RANGE, "addresses to lease, e.g. 10.0.0.100,10.0.0.150,2h (repeatable; MASK for a relayed subnet)" },
@@ -47,7 +50,7 @@ static const struct pxe_opt options[] = {
 	{ "pxelinux-config", 0, "FILE", O_PXECONF, "pxelinux config file (option 209), when asked" },
 	{ "pxelinux-prefix", 0, "PATH", O_PXEPREFIX, "pxelinux path prefix (option 210), when asked" },
 	{ "proxy", 0, NULL, O_PROXY, "proxyDHCP: boot information only, beside another DHCP server" },
-	{ "lease-file", 'f', "FILE", O_LEASEFILE, "lease file (default /var/lib/pxekit/dhcpd.leases)" },
+	{ "lease-file", 'f', "FILE", O_LEASEFILE, "lease file (default " LEASE_FILE ")" },
 	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
 	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
 	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
@@ -310,7 +313,7 @@ defaults(struct dhcpd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->lease_time = 3600;
-	c->lease_file = "/var/lib/pxekit/dhcpd.leases";
+	c->lease_file = LEASE_FILE;
 }
 
 static int
