@@ -119,6 +119,13 @@ request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
 		tftpd_drop(d, peer, "malformed request (ERROR 4 sent)");
 		return;
 	}
+	if (req.tail_len > 0) {
+		/* Firmware pads requests with junk: serve the options that
+		 * are complete, as OpenBSD's tftpd and iPXE do. */
+		d->c.dropped++;
+		log_warn("request from %s: %zu bytes after the last complete "
+		    "option ignored", peer, req.tail_len);
+	}
 	if (op == TFTP_WRQ && !d->cfg.write) {
 		d->c.access++;
 		reply_error(l, pi, TFTP_EACCESS, "Access violation");
