@@ -133,6 +133,11 @@ struct dhcpd {
 	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
+	/* Scratch for the one datagram being answered: its bytes, the
+	 * decoded request and the reply being built (one at a time). */
+	uint8_t pkt[DHCP_MAX_PKT + 512];
+	struct dhcp_msg msg;
+	struct dhcp_reply reply;
 	/* Seams for tests/unit/test_dhcpd: NULL in the daemon, which sends
 	 * on the interface's socket and reads time(). */
 	void (*emit)(void *arg, const struct dhcpd_pending *p);
