@@ -13,6 +13,7 @@
 #include "libpxe/dhcp.h"
 #include "libpxe/daemon.h"
 #include "libpxe/opts.h"
+#include "libpxe/log.h"
 #include "libpxe/loop.h"
 #include "lease.h"
 
@@ -123,8 +124,7 @@ struct dhcpd {
 	unsigned npend;
 	uint32_t other_servers[16];	/* other DHCP servers already logged */
 	unsigned nother;
-	uint64_t drop_log_at;
-	unsigned drop_log_n;
+	struct pxe_droplog droplog;	/* rate limit for "dropped" lines */
 	bool full_logged[DHCPD_MAX_RANGES];
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;

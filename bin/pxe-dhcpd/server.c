@@ -21,7 +21,6 @@
 #include "libpxe/net.h"
 #include "dhcpd.h"
 
-#define DROP_LOG_PER_SEC 5
 
 /* What one request turned into. */
 struct ctx {
@@ -51,12 +50,7 @@ dhcpd_log_counters(struct dhcpd *d)
 {
 	const struct dhcpd_counters *c = &d->c;
 
-	/* Say how many drops this second's rate limit kept out of the log. */
-	if (d->drop_log_n > DROP_LOG_PER_SEC) {
-		log_warn("%u more malformed packets dropped",
-		    d->drop_log_n - DROP_LOG_PER_SEC);
-		d->drop_log_n = DROP_LOG_PER_SEC;
-	}
+	pxe_log_drop_flush(&d->droplog);
 	log_info("counters: received %llu, dropped %llu, offers %llu, acks "
 	    "%llu, naks %llu, releases %llu, declines %llu, informs %llu, "
 	    "ignored %llu, pool full %llu, lease syncs %llu (failed %llu), "
@@ -74,19 +68,9 @@ static void
 drop(struct dhcpd *d, const struct dhcpd_iface *ifc, const char *who,
     const char *why)
 {
-	uint64_t now = pxe_loop_now(d->loop);
-
 	d->c.dropped++;
-	if (now - d->drop_log_at >= 1000) {
-		if (d->drop_log_n > DROP_LOG_PER_SEC)
-			log_warn("%u more malformed packets dropped",
-			    d->drop_log_n - DROP_LOG_PER_SEC);
-		d->drop_log_at = now;
-		d->drop_log_n = 0;
-	}
-	if (d->drop_log_n++ < DROP_LOG_PER_SEC)
-		log_warn("dropped packet on %s from %s: %s", ifc->name, who,
-		    why);
+	pxe_log_drop(&d->droplog, pxe_loop_now(d->loop), "on %s from %s: %s",
+	    ifc->name, who, why);
 }
 
 /* ---- who is asking ---- */
