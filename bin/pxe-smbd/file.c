@@ -63,7 +63,8 @@ log_close(const struct conn *c, const struct open *o)
 
 	if (o->pipe || o->special || o->path == NULL || o->st.dir)
 		return;
-	smbd_escape(esc, sizeof(esc), o->path);
+	pxe_log_escape_flags(esc, sizeof(esc), o->path, strlen(o->path),
+	    PXE_ESC_BACKSLASH);
 	if (o->bytes_read == 0) {
 		log_debug("%s: close /%s (nothing read)", c->peer, esc);
 		return;
@@ -274,7 +275,8 @@ denied(struct req *r, const char *what, const char *name)
 {
 	char esc[300];
 
-	smbd_escape(esc, sizeof(esc), name);
+	pxe_log_escape_flags(esc, sizeof(esc), name, strlen(name),
+	    PXE_ESC_BACKSLASH);
 	r->c->d->c.denied++;
 	log_info("access denied: %s %s (%s)", what, *esc ? esc : "\\",
 	    r->c->peer);
@@ -464,7 +466,8 @@ smb_create(struct req *r)
 	if (e < 0 && data_stream)
 		return STATUS_OBJECT_NAME_INVALID;	/* as a no-streams FS */
 	if (e == -EIO) {	/* a damaged image, a failing disk */
-		smbd_escape(esc, sizeof(esc), path);
+		pxe_log_escape_flags(esc, sizeof(esc), path, strlen(path),
+		    PXE_ESC_BACKSLASH);
 		log_err("read error: %s: %s", esc, strerror(EIO));
 	}
 	if (e < 0)
@@ -614,7 +617,8 @@ smb_read(struct req *r)
 	    q.length, q.offset);
 	if (n < 0) {
 		if (!o->io_error_logged) {
-			smbd_escape(esc, sizeof(esc), o->path);
+			pxe_log_escape_flags(esc, sizeof(esc), o->path,
+			    strlen(o->path), PXE_ESC_BACKSLASH);
 			log_err("read error: %s at %" PRIu64 ": %s", esc,
 			    q.offset, strerror((int)-n));
 			o->io_error_logged = true;

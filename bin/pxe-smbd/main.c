@@ -183,27 +183,6 @@ defaults(struct smbd_config *c)
 }
 
 void
-smbd_escape(char *dst, size_t cap, const char *src)
-{
-	size_t i;
-
-	if (cap == 0)
-		return;
-	for (i = 0; src[i] && i + 1 < cap; i++)
-		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
-		    '?' : src[i];
-	dst[i] = '\0';
-}
-
-void
-smbd_count_status(struct smbd *d, uint32_t st)
-{
-	if (st >= 0xc0000000u && st != STATUS_ACCESS_DENIED &&
-	    st != STATUS_MORE_PROCESSING_REQUIRED)
-		d->c.errors++;
-}
-
-void
 smbd_log_counters(const struct smbd *d)
 {
 	const struct smbd_counters *c = &d->c;

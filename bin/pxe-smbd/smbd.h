@@ -352,12 +352,6 @@ uint32_t smb_change_notify(struct req *r);
 void open_close_all(struct conn *c, struct session *s, struct tree *t);
 void open_free_all(struct conn *c);
 
-/*
- * Copy a client's string for a log line: control characters become '?',
- * backslashes stay (these are Windows paths), UTF-8 passes.
- */
-void smbd_escape(char *dst, size_t cap, const char *src);
-
 /* pipe.c */
 /* True for the pipe names IPC$ opens ("srvsvc"). */
 bool pipe_name_ok(const char *path);
@@ -368,7 +362,5 @@ size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
 void smbd_log_counters(const struct smbd *d);
-/* Count a status sent. */
-void smbd_count_status(struct smbd *d, uint32_t status);
 
 #endif
