@@ -78,11 +78,7 @@ struct dhcpd_config {
 	bool proxy;
 	bool probe;			/* --probe: look for another server, exit */
 	const char *lease_file;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;
-	bool test;			/* --test: check, bind nothing */
+	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
 };
 
 struct dhcpd;

@@ -62,11 +62,7 @@ struct smbd_config {
 	unsigned idle_timeout;	/* seconds */
 	const char *name;	/* NetBIOS name, default from the host name */
 	const char *workgroup;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;
-	bool test;		/* --test: check, bind nothing */
+	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
 };
 
 struct smbd_counters {

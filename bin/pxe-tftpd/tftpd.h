@@ -42,11 +42,7 @@ struct tftpd_config {
 	unsigned retransmit_ms;
 	unsigned retries;
 	unsigned max_transfers;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
-	bool test;		/* --test: check, bind nothing, exit */
+	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
 	const char *http;	/* --http [ADDR:]PORT, or NULL: no HTTP */
 	unsigned http_max_conns;
 	unsigned http_timeout;	/* seconds: idle, slow head, stalled reader */

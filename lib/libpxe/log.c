@@ -95,6 +95,21 @@ pxe_log_set_level(enum pxe_log_level level)
 	lg.level = level;
 }
 
+int
+pxe_log_setup(const char *where, int verbosity)
+{
+	int r;
+
+	if ((r = pxe_log_open(where)) < 0) {
+		fprintf(stderr, "%s: --log: cannot open '%s': %s\n", lg.ident,
+		    where, strerror(-r));
+		return r;
+	}
+	pxe_log_set_level(verbosity > 0 ? PXE_LOG_DEBUG : verbosity < 0 ?
+	    PXE_LOG_WARN : PXE_LOG_INFO);
+	return 0;
+}
+
 enum pxe_log_level
 pxe_log_get_level(void)
 {

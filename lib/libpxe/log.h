@@ -32,6 +32,12 @@ int pxe_log_open(const char *where);
 int pxe_log_reopen(void);
 void pxe_log_close(void);
 void pxe_log_set_level(enum pxe_log_level level);
+/*
+ * A daemon's start: the sink (--log WHERE) and the level from its
+ * verbosity (-1 quiet: warnings; 0: info; 1 verbose: debug).  0, or
+ * -errno said on stderr ("pxe-tftpd: --log: cannot open 'x': ...").
+ */
+int pxe_log_setup(const char *where, int verbosity);
 enum pxe_log_level pxe_log_get_level(void);
 
 void pxe_log(enum pxe_log_level level, const char *fmt, ...)
