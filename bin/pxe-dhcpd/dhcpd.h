@@ -78,7 +78,8 @@ struct dhcpd_config {
 	bool proxy;
 	bool probe;			/* --probe: look for another server, exit */
 	const char *lease_file;
-	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 };
 
 struct dhcpd;

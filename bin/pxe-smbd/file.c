@@ -1,8 +1,8 @@
 /*
  * file.c: the file commands on a share.  CREATE opens what exists, never
  * anything more (any write, delete or security change is ACCESS_DENIED);
- * CLOSE, READ (straight into the response buffer), IOCTL's few FSCTLs,
- * and the commands a read-only share refuses; QUERY_INFO and
+ * CLOSE, READ (straight into the response buffer), IOCTL's few
+ * FSCTLs, and the commands a read-only share refuses; QUERY_INFO and
  * QUERY_DIRECTORY are in query.c, the srvsvc pipe in pipe.c.  Open files live in
  * a per-connection slot table; a FileId is the slot and a generation.
  */

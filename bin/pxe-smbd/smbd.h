@@ -62,7 +62,8 @@ struct smbd_config {
 	unsigned idle_timeout;	/* seconds */
 	const char *name;	/* NetBIOS name, default from the host name */
 	const char *workgroup;
-	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 };
 
 struct smbd_counters {

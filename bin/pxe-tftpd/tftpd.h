@@ -42,7 +42,8 @@ struct tftpd_config {
 	unsigned retransmit_ms;
 	unsigned retries;
 	unsigned max_transfers;
-	struct pxe_daemon_opts dopt;	/* --user, --pid-file, --log, -v, -q, --test */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 	const char *http;	/* --http [ADDR:]PORT, or NULL: no HTTP */
 	unsigned http_max_conns;
 	unsigned http_timeout;	/* seconds: idle, slow head, stalled reader */

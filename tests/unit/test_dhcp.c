@@ -410,7 +410,8 @@ test_text(void)
 		    "  and back");
 		tap_is(dhcp_opt_from_text((uint8_t)code, out, again,
 		    sizeof(again), &why), n, "  which reads back");
-		tap_ok(memcmp(again, val, (size_t)n) == 0, "  as the same bytes");
+		tap_ok(memcmp(again, val, (size_t)n) == 0,
+		    "  as the same bytes");
 	}
 	tap_is(dhcp_opt_code("DNS-SERVER"), 6, "names are case-insensitive");
 	tap_is(dhcp_opt_code("nonsense"), -1, "unknown name");

@@ -52,7 +52,8 @@ test_escape(void)
 		tap_is(n, strlen(escapes[i].out), "  returns its length");
 		tap_ok(n < escapes[i].cap, "  within the capacity");
 	}
-	tap_is(pxe_log_escape(out, 0, "abc", 3), 0, "capacity 0 writes nothing");
+	tap_is(pxe_log_escape(out, 0, "abc", 3), 0,
+	    "capacity 0 writes nothing");
 	pxe_log_escape(out, sizeof(out), S("a\\b"));
 	tap_str(out, "a\\\\b", "pxe_log_escape doubles a backslash");
 }
