@@ -9,6 +9,7 @@
  * mixed syslinux versions); pxelinux.0 and ldlinux.c32 come from one
  * syslinux.  Also the kernel/initrd lines of boot.ipxe and grub/grub.cfg.
  * Each finding is one line "FILE:LINE: what, how to fix"; exit 1 if any.
+ * The configuration files are read in check_cfg.c.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -29,35 +30,9 @@
 #include "libpxe/str.h"
 #include "mkpxemenu.h"
 
-#define MAX_BOOTDIRS	8
-#define MAX_MODS	128
-#define MAX_LABELS	256
-#define MAX_DEPTH	8
-#define MAX_PARSES	256	/* files parsed for one top-level config */
-#define MAX_LOOPS	16	/* include loops remembered as reported */
+#include "check.h"
 
-struct mod {
-	char name[64];
-	struct elf_mod elf;
-	int status;		/* elf_mod_parse's result */
-};
-
-struct chk {
-	struct pxe_fsroot root;
-	const char *rootpath;
-	unsigned findings, notes, configs, labels, files, modules;
-	bool quiet;
-	/* the boot folder being checked */
-	char bootdir[512];	/* relative to the root, "" or "efi64/" */
-	bool efi;
-	int version;		/* pxelinux.0's major version, 0 unknown */
-	struct mod mods[MAX_MODS];
-	unsigned nmods;
-	char loops[MAX_LOOPS][512];	/* include loops reported */
-	unsigned nloops;
-};
-
-static void __attribute__((format(printf, 4, 5)))
+void
 finding(struct chk *c, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -73,7 +48,7 @@ finding(struct chk *c, const char *file, int line, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void __attribute__((format(printf, 4, 5)))
+void
 note(struct chk *c, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,14 +67,14 @@ note(struct chk *c, const char *file, int line, const char *fmt, ...)
 }
 
 /* Did snprintf's result fit? */
-static bool
+bool
 fits(int n, size_t cap)
 {
 	return n >= 0 && (size_t)n < cap;
 }
 
 /* Read root/rel whole (64 MiB at most), or NULL. */
-static uint8_t *
+uint8_t *
 load(const struct chk *c, const char *rel, size_t *len)
 {
 	char p[4096];
@@ -108,7 +83,7 @@ load(const struct chk *c, const char *rel, size_t *len)
 	return read_file(p, len);
 }
 
-static bool
+bool
 has_dotdot(const char *s)
 {
 	const char *p = s;
@@ -126,7 +101,7 @@ has_dotdot(const char *s)
  * A file a config names: resolve it as pxelinux asks for it (relative to
  * its own folder unless it starts with '/') and as pxe-tftpd serves it.
  */
-static void
+void
 ref(struct chk *c, const char *file, int line, const char *what,
     const char *name)
 {
@@ -166,7 +141,7 @@ ref(struct chk *c, const char *file, int line, const char *what,
 }
 
 /* Each name of a comma-separated list. */
-static void
+void
 ref_list(struct chk *c, const char *file, int line, const char *what,
     const char *list)
 {
@@ -176,389 +151,6 @@ ref_list(struct chk *c, const char *file, int line, const char *what,
 	for (tok = strtok_r(buf, ",", &save); tok;
 	    tok = strtok_r(NULL, ",", &save))
 		ref(c, file, line, what, tok);
-}
-
-/* ---- pxelinux configuration files ---- */
-
-enum kw_do {
-	KW_NONE,	/* known, names no file */
-	KW_FILE,	/* the first argument is a file */
-	KW_BOOT,	/* a boot command naming a file */
-	KW_INITRD,
-	KW_APPEND,
-	KW_LABEL,
-	KW_DEFAULT,
-	KW_UI,
-	KW_INCLUDE,
-	KW_LOCALBOOT,
-	KW_TEXT,
-	KW_ONTIMEOUT,
-};
-
-static const struct {
-	const char *kw;
-	enum kw_do what;
-} keywords[] = {
-	{ "DEFAULT", KW_DEFAULT }, { "UI", KW_UI }, { "LABEL", KW_LABEL },
-	{ "KERNEL", KW_BOOT }, { "LINUX", KW_BOOT }, { "BOOT", KW_BOOT },
-	{ "BSS", KW_BOOT }, { "PXE", KW_BOOT }, { "FDIMAGE", KW_BOOT },
-	{ "COMBOOT", KW_BOOT }, { "COM32", KW_BOOT }, { "CONFIG", KW_BOOT },
-	{ "LOCALBOOT", KW_LOCALBOOT }, { "INITRD", KW_INITRD },
-	{ "APPEND", KW_APPEND }, { "INCLUDE", KW_INCLUDE },
-	{ "MENU INCLUDE", KW_INCLUDE }, { "MENU BACKGROUND", KW_FILE },
-	{ "FONT", KW_FILE }, { "KBDMAP", KW_FILE }, { "DISPLAY", KW_FILE },
-	{ "FDT", KW_FILE }, { "DEVICETREE", KW_FILE },
-	{ "F1", KW_FILE }, { "F2", KW_FILE }, { "F3", KW_FILE },
-	{ "F4", KW_FILE }, { "F5", KW_FILE }, { "F6", KW_FILE },
-	{ "F7", KW_FILE }, { "F8", KW_FILE }, { "F9", KW_FILE },
-	{ "F10", KW_FILE }, { "F11", KW_FILE }, { "F12", KW_FILE },
-	{ "TEXT", KW_TEXT }, { "ONTIMEOUT", KW_ONTIMEOUT },
-	{ "ONERROR", KW_NONE }, { "PROMPT", KW_NONE }, { "TIMEOUT", KW_NONE },
-	{ "TOTALTIMEOUT", KW_NONE }, { "NOESCAPE", KW_NONE },
-	{ "NOCOMPLETE", KW_NONE }, { "ALLOWOPTIONS", KW_NONE },
-	{ "IMPLICIT", KW_NONE }, { "SERIAL", KW_NONE }, { "CONSOLE", KW_NONE },
-	{ "SAY", KW_NONE }, { "IPAPPEND", KW_NONE }, { "SYSAPPEND", KW_NONE },
-	{ "PATH", KW_NONE }, { "FDTDIR", KW_NONE }, { "MENU", KW_NONE },
-	{ "ENDTEXT", KW_NONE },
-};
-
-struct label {
-	char name[128];
-	int line;
-	char file[256];
-	bool boots;
-	bool is_linux_c32;	/* COM32 linux.c32: APPEND names the kernel */
-};
-
-struct cfgstate {
-	struct label labels[MAX_LABELS];
-	unsigned nlabels;
-	struct label *cur;
-	char def[256], deffile[256], ontimeout[256];
-	int defline, ontimeoutline;
-	char ui[128], uifile[256];
-	int uiline;
-	/* INCLUDE: the chain being parsed, and bounds on the work */
-	const char *stack[MAX_DEPTH + 1];
-	unsigned parses;
-};
-
-static void parse_config(struct chk *c, struct cfgstate *s, const char *rel,
-    int depth);
-
-/* The files of stack[k..depth] as "a -> b -> a", from stack[first]. */
-static void
-loop_chain(char *out, size_t cap, const struct cfgstate *s, int k, int depth,
-    int first)
-{
-	size_t o = 0;
-	int i, n = depth - k + 1;
-
-	for (i = 0; i <= n; i++) {
-		o += pxe_str_copy(out + o, cap - o, s->stack[k + (first - k +
-		    i) % n]);
-		if (i < n)
-			o += pxe_str_copy(out + o, cap - o, " -> ");
-	}
-}
-
-/*
- * INCLUDE at depth goes back to stack[k]: a loop.  Report it once for the
- * whole check (a file that includes itself six times is one loop, not six,
- * nor 6^8 parses; every config in the loop meets it again), naming it.
- */
-static void
-include_loop(struct chk *c, struct cfgstate *s, const char *file, int line,
-    const char *w, int k, int depth)
-{
-	char key[sizeof(c->loops[0])], chain[sizeof(c->loops[0])];
-	int i, low = k;
-	unsigned j;
-
-	/* The same loop met from another of its files is the same key. */
-	for (i = k + 1; i <= depth; i++)
-		if (strcmp(s->stack[i], s->stack[low]) < 0)
-			low = i;
-	loop_chain(key, sizeof(key), s, k, depth, low);
-	for (j = 0; j < c->nloops; j++)
-		if (strcmp(c->loops[j], key) == 0)
-			return;
-	if (c->nloops < MAX_LOOPS)
-		pxe_str_copy(c->loops[c->nloops++], sizeof(c->loops[0]), key);
-	loop_chain(chain, sizeof(chain), s, k, depth, k);
-	finding(c, file, line, "INCLUDE %s: an include loop (%s); pxelinux "
-	    "never gets to the end of it, remove the INCLUDE", w, chain);
-}
-
-/* The first word of s into w (NUL-terminated); the rest after it. */
-static const char *
-word(const char *s, char *w, size_t cap)
-{
-	size_t n = strcspn(s, " \t");
-
-	snprintf(w, cap, "%.*s", (int)n, s);
-	s += n;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-/* APPEND's initrd= and (after COM32 linux.c32) the kernel and initrdfile=. */
-static void
-check_append(struct chk *c, struct cfgstate *s, const char *file, int line,
-    const char *args)
-{
-	char w[2048];
-	const char *p = args;
-	bool first = true;
-
-	while (*p) {
-		p = word(p, w, sizeof(w));
-		if (first && s->cur && s->cur->is_linux_c32 && !strchr(w, '='))
-			ref(c, file, line, "APPEND (linux.c32 kernel)", w);
-		else if (strncasecmp(w, "initrd=", 7) == 0)
-			ref_list(c, file, line, "initrd=", w + 7);
-		else if (strncasecmp(w, "initrdfile=", 11) == 0)
-			ref_list(c, file, line, "initrdfile=", w + 11);
-		first = false;
-	}
-}
-
-static void
-new_label(struct chk *c, struct cfgstate *s, const char *file, int line,
-    const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < s->nlabels; i++)
-		if (strcmp(s->labels[i].name, name) == 0) {
-			finding(c, file, line, "LABEL %s: already defined at "
-			    "%s:%d; pxelinux boots the first one, rename one",
-			    name, s->labels[i].file, s->labels[i].line);
-			break;
-		}
-	if (s->nlabels == MAX_LABELS) {
-		s->cur = NULL;
-		return;
-	}
-	s->cur = &s->labels[s->nlabels++];
-	memset(s->cur, 0, sizeof(*s->cur));
-	pxe_str_copy(s->cur->name, sizeof(s->cur->name), name);
-	snprintf(s->cur->file, sizeof(s->cur->file), "%s", file);
-	s->cur->line = line;
-	c->labels++;
-}
-
-static void
-config_line(struct chk *c, struct cfgstate *s, const char *file, int line,
-    char *text, int depth, bool *in_text)
-{
-	char kw[64], kw2[64], w[1024];
-	const char *args, *rest;
-	size_t i;
-	int k = -1;
-
-	text = pxe_str_trim(text);
-	if (*in_text) {
-		if (strncasecmp(text, "ENDTEXT", 7) == 0)
-			*in_text = false;
-		return;
-	}
-	if (*text == '\0' || *text == '#')
-		return;
-	args = word(text, kw, sizeof(kw));
-	if (strcasecmp(kw, "MENU") == 0) {
-		rest = word(args, kw2, sizeof(kw2));
-		snprintf(w, sizeof(w), "MENU %s", kw2);
-		for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-			if (strcasecmp(keywords[i].kw, w) == 0) {
-				k = (int)i;
-				args = rest;
-			}
-	}
-	for (i = 0; k < 0 && i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcasecmp(keywords[i].kw, kw) == 0)
-			k = (int)i;
-	if (k < 0) {
-		finding(c, file, line, "unknown keyword '%s': pxelinux ignores "
-		    "this line; check the spelling", kw);
-		return;
-	}
-	switch (keywords[k].what) {
-	case KW_NONE:
-		break;
-	case KW_TEXT:
-		*in_text = true;
-		break;
-	case KW_FILE:
-		word(args, w, sizeof(w));
-		ref(c, file, line, keywords[k].kw, w);
-		break;
-	case KW_BOOT:
-		word(args, w, sizeof(w));
-		if (*w == '\0') {
-			finding(c, file, line, "%s with no file", kw);
-			break;
-		}
-		if (s->cur == NULL) {
-			/* A kernel outside any label is the implicit one. */
-		} else {
-			s->cur->boots = true;
-			s->cur->is_linux_c32 = strcasecmp(kw, "COM32") == 0 &&
-			    strcasecmp(w, "linux.c32") == 0;
-		}
-		ref(c, file, line, kw, w);
-		break;
-	case KW_LOCALBOOT:
-		if (s->cur)
-			s->cur->boots = true;
-		break;
-	case KW_INITRD:
-		ref_list(c, file, line, "INITRD", args);
-		break;
-	case KW_APPEND:
-		check_append(c, s, file, line, args);
-		break;
-	case KW_LABEL:
-		word(args, w, sizeof(w));
-		if (*w == '\0')
-			finding(c, file, line, "LABEL with no name");
-		else
-			new_label(c, s, file, line, w);
-		break;
-	case KW_DEFAULT:
-		snprintf(s->def, sizeof(s->def), "%s", args);
-		snprintf(s->deffile, sizeof(s->deffile), "%s", file);
-		s->defline = line;
-		break;
-	case KW_ONTIMEOUT:
-		snprintf(s->ontimeout, sizeof(s->ontimeout), "%s", args);
-		s->ontimeoutline = line;
-		break;
-	case KW_UI:
-		word(args, w, sizeof(w));
-		pxe_str_copy(s->ui, sizeof(s->ui), w);
-		snprintf(s->uifile, sizeof(s->uifile), "%s", file);
-		s->uiline = line;
-		ref(c, file, line, "UI", w);
-		break;
-	case KW_INCLUDE:
-		word(args, w, sizeof(w));
-		if (depth >= MAX_DEPTH) {
-			finding(c, file, line, "INCLUDE %s: nested %d deep, an "
-			    "include loop?", w, depth);
-			break;
-		}
-		if (has_dotdot(w) || strstr(w, "::")) {
-			ref(c, file, line, "INCLUDE", w);
-			break;
-		}
-		{
-			char rel[1024];
-			int at;
-
-			if (!fits(snprintf(rel, sizeof(rel), "%s%s", w[0] ==
-			    '/' ? "" : c->bootdir, w[0] == '/' ? w + 1 : w),
-			    sizeof(rel)))
-				break;
-			for (at = 0; at <= depth; at++)
-				if (strcmp(s->stack[at], rel) == 0)
-					break;
-			if (at <= depth) {
-				include_loop(c, s, file, line, w, at, depth);
-				break;
-			}
-			ref(c, file, line, "INCLUDE", w);
-			parse_config(c, s, rel, depth + 1);
-		}
-		break;
-	}
-}
-
-static void
-parse_config(struct chk *c, struct cfgstate *s, const char *rel, int depth)
-{
-	uint8_t *buf;
-	size_t len;
-	char *p, *nl;
-	int line = 0;
-	bool in_text = false;
-
-	/* A fan of INCLUDEs without a loop (8 files, each including the
-	 * next six times) is bounded too: said once, then not followed. */
-	if (s->parses++ == MAX_PARSES)
-		finding(c, rel, 0, "more than %d files read through INCLUDE: "
-		    "the rest is not checked", MAX_PARSES);
-	if (s->parses > MAX_PARSES)
-		return;
-	s->stack[depth] = rel;
-	if ((buf = load(c, rel, &len)) == NULL)
-		return;		/* reported by ref() */
-	c->configs++;
-	buf[len] = '\0';
-	if (memchr(buf, '\0', len) != NULL) {
-		finding(c, rel, 0, "not a text file (NUL bytes): is this a "
-		    "pxelinux configuration?");
-		free(buf);
-		return;
-	}
-	for (p = (char *)buf; p && *p; p = nl) {
-		line++;
-		if ((nl = strchr(p, '\n')) != NULL)
-			*nl++ = '\0';
-		config_line(c, s, rel, line, p, depth, &in_text);
-	}
-	free(buf);
-}
-
-static struct label *
-find_label(struct cfgstate *s, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < s->nlabels; i++)
-		if (strcmp(s->labels[i].name, name) == 0)
-			return &s->labels[i];
-	return NULL;
-}
-
-/* After a top-level config and its includes: labels and DEFAULT. */
-static void
-check_config(struct chk *c, const char *rel)
-{
-	struct cfgstate *s = calloc(1, sizeof(*s));
-	char w[256];
-	unsigned i;
-
-	if (s == NULL)
-		return;
-	parse_config(c, s, rel, 0);
-	for (i = 0; i < s->nlabels; i++)
-		if (!s->labels[i].boots)
-			finding(c, s->labels[i].file, s->labels[i].line,
-			    "LABEL %s boots nothing: give it KERNEL, COM32 or "
-			    "LOCALBOOT", s->labels[i].name);
-	if (s->def[0]) {
-		word(s->def, w, sizeof(w));
-		if (!find_label(s, w)) {
-			if (s->ui[0])
-				finding(c, s->deffile, s->defline, "DEFAULT %s "
-				    "names no LABEL (with a UI it must): use one "
-				    "of the labels", w);
-			else
-				ref(c, s->deffile, s->defline, "DEFAULT", w);
-		}
-	} else if (s->nlabels > 0 && !s->ui[0]) {
-		finding(c, rel, 0, "no DEFAULT and no UI: pxelinux waits at "
-		    "boot: for a typed label; add DEFAULT or UI menu.c32");
-	}
-	if (s->ontimeout[0]) {
-		word(s->ontimeout, w, sizeof(w));
-		if (!find_label(s, w))
-			finding(c, rel, s->ontimeoutline, "ONTIMEOUT %s names "
-			    "no LABEL", w);
-	}
-	free(s);
 }
 
 /* ---- modules ---- */

@@ -13,6 +13,7 @@
 #include "libpxe/dhcp.h"
 #include "libpxe/daemon.h"
 #include "libpxe/opts.h"
+#include "libpxe/log.h"
 #include "libpxe/loop.h"
 #include "lease.h"
 
@@ -77,11 +78,8 @@ struct dhcpd_config {
 	bool proxy;
 	bool probe;			/* --probe: look for another server, exit */
 	const char *lease_file;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;
-	bool test;			/* --test: check, bind nothing */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 };
 
 struct dhcpd;
@@ -123,8 +121,7 @@ struct dhcpd {
 	unsigned npend;
 	uint32_t other_servers[16];	/* other DHCP servers already logged */
 	unsigned nother;
-	uint64_t drop_log_at;
-	unsigned drop_log_n;
+	struct pxe_droplog droplog;	/* rate limit for "dropped" lines */
 	bool full_logged[DHCPD_MAX_RANGES];
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
@@ -133,6 +130,11 @@ struct dhcpd {
 	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
+	/* Scratch for the one datagram being answered: its bytes, the
+	 * decoded request and the reply being built (one at a time). */
+	uint8_t pkt[DHCP_MAX_PKT + 512];
+	struct dhcp_msg msg;
+	struct dhcp_reply reply;
 	/* Seams for tests/unit/test_dhcpd: NULL in the daemon, which sends
 	 * on the interface's socket and reads time(). */
 	void (*emit)(void *arg, const struct dhcpd_pending *p);

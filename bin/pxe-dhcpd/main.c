@@ -27,8 +27,7 @@
 enum {
 	O_IFACE = PXE_OPT_USER, O_RANGE, O_LEASETIME, O_ROUTER, O_DNS,
 	O_DOMAIN, O_OPTION, O_HOST, O_BOOT, O_HTTPBOOT, O_IPXEBOOT, O_NEXT,
-	O_PXECONF, O_PXEPREFIX, O_PROXY, O_LEASEFILE, O_USER, O_FOREGROUND,
-	O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST, O_PROBE,
+	O_PXECONF, O_PXEPREFIX, O_PROXY, O_LEASEFILE, O_PROBE,
 };
 
 /* The default lease file, under configure's --localstatedir (Makefile.am). */
@@ -51,13 +50,8 @@ static const struct pxe_opt options[] = {
 	{ "pxelinux-prefix", 0, "PATH", O_PXEPREFIX, "pxelinux path prefix (option 210), when asked" },
 	{ "proxy", 0, NULL, O_PROXY, "proxyDHCP: boot information only, beside another DHCP server" },
 	{ "lease-file", 'f', "FILE", O_LEASEFILE, "lease file (default " LEASE_FILE ")" },
-	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
-	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
-	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
-	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
-	{ "verbose", 'v', NULL, O_VERBOSE, "also log requests other than DISCOVER" },
-	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
-	{ "test", 0, NULL, O_TEST, "check the options, interfaces, lease folder and user, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
+	PXE_DAEMON_OPTIONS("also log requests other than DISCOVER",
+	    "check the options, interfaces, lease folder and user, bind nothing, print \"configuration OK\" (with -v, the settings too)"),
 	{ "probe", 0, NULL, O_PROBE, "look for another DHCP server on --interface and exit: 1 and its address if one answers, 0 if none (answers nothing)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
@@ -219,6 +213,8 @@ set_option(void *ctx, int id, const char *arg)
 	unsigned n, i;
 	int code;
 
+	if (id >= PXE_OPT_DAEMON)
+		return pxe_daemon_option(&c->dopt, id, arg);
 	switch (id) {
 	case O_IFACE:
 		if (c->niface == DHCPD_MAX_IFACES)
@@ -296,13 +292,6 @@ set_option(void *ctx, int id, const char *arg)
 	case O_PXEPREFIX: c->pxelinux_prefix = arg; return NULL;
 	case O_PROXY: c->proxy = true; return NULL;
 	case O_LEASEFILE: c->lease_file = arg; return NULL;
-	case O_USER: c->user = arg; return NULL;
-	case O_FOREGROUND: return NULL;
-	case O_PIDFILE: c->pidfile = arg; return NULL;
-	case O_LOG: c->log = arg; return NULL;
-	case O_VERBOSE: c->verbosity = 1; return NULL;
-	case O_QUIET: c->verbosity = -1; return NULL;
-	case O_TEST: c->test = true; return NULL;
 	case O_PROBE: c->probe = true; return NULL;
 	}
 	return "is not handled";
@@ -529,7 +518,7 @@ check_lease_dir_user(const struct dhcpd *d)
 {
 	char dir[4096], *slash;
 
-	if (d->cfg.proxy || d->cfg.user == NULL)
+	if (d->cfg.proxy || d->cfg.dopt.user == NULL)
 		return;
 	snprintf(dir, sizeof(dir), "%s", d->cfg.lease_file);
 	if ((slash = strrchr(dir, '/')) == NULL)
@@ -541,8 +530,8 @@ check_lease_dir_user(const struct dhcpd *d)
 	if (access(dir, W_OK | X_OK) == 0)
 		return;
 	log_warn("--user %s cannot write the folder %s: the lease file is "
-	    "compacted only at start; chown %s %s to fix", d->cfg.user, dir,
-	    d->cfg.user, dir);
+	    "compacted only at start; chown %s %s to fix", d->cfg.dopt.user, dir,
+	    d->cfg.dopt.user, dir);
 }
 
 static int
@@ -551,15 +540,10 @@ setup(struct dhcpd *d)
 	unsigned bad = 0;
 	int r;
 
-	if ((r = pxe_log_open(d->cfg.log)) < 0) {
-		fprintf(stderr, "pxe-dhcpd: --log: cannot open '%s': %s\n",
-		    d->cfg.log, strerror(-r));
+	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
 		return 1;
-	}
-	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
-	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
 	/* Everything that can be wrong before anything is bound. */
-	if (find_ifaces(d, NULL) < 0 || pxe_daemon_check_user(d->cfg.user) < 0 ||
+	if (find_ifaces(d, NULL) < 0 || pxe_daemon_check_user(d->cfg.dopt.user) < 0 ||
 	    check_lease_dir(d, NULL) < 0)
 		return 1;
 	if ((d->loop = pxe_loop_new()) == NULL) {
@@ -581,8 +565,8 @@ setup(struct dhcpd *d)
 	check_boot(d);
 	if (open_ifaces(d) < 0)
 		return 1;
-	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
-	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
+	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
+	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	check_lease_dir_user(d);
@@ -652,12 +636,7 @@ print_config(const struct dhcpd_config *c, FILE *f)
 	if (c->proxy)
 		fprintf(f, "proxy\n");
 	fprintf(f, "lease-file %s\n", c->lease_file);
-	if (c->user)
-		fprintf(f, "user %s\n", c->user);
-	if (c->pidfile)
-		fprintf(f, "pid-file %s\n", c->pidfile);
-	if (c->log)
-		fprintf(f, "log %s\n", c->log);
+	pxe_daemon_print_opts(&c->dopt, f);
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
@@ -670,11 +649,8 @@ test_config(struct dhcpd *d)
 	check_ranges(d, &ck);
 	check_boot(d);
 	check_lease_dir(d, &ck);
-	pxe_check_user(&ck, d->cfg.user);
-	if (d->cfg.pidfile && *d->cfg.pidfile)
-		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
-	pxe_check_log(&ck, d->cfg.log);
-	if (d->cfg.verbosity > 0)
+	pxe_check_daemon(&ck, &d->cfg.dopt);
+	if (d->cfg.dopt.verbosity > 0)
 		print_config(&d->cfg, stdout);
 	return pxe_check_done(&ck);
 }
@@ -713,17 +689,12 @@ main(int argc, char **argv)
 		"the network (DHCP, BOOTP, PXE, proxyDHCP).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r, idx;
+	int r;
 
 	pxe_log_init("pxe-dhcpd");
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0)
+	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0)
 		return r == 1 ? 0 : 2;
-	if (idx < argc) {
-		fprintf(stderr, "pxe-dhcpd: unexpected argument '%s' (see "
-		    "--help)\n", argv[idx]);
-		return 2;
-	}
 	if (d.cfg.niface == 0) {
 		fprintf(stderr, "pxe-dhcpd: --interface is required: a DHCP "
 		    "server must know which link it serves\n");
@@ -747,7 +718,7 @@ main(int argc, char **argv)
 		    "hands out boot files\n");
 		return 2;
 	}
-	if (d.cfg.test) {
+	if (d.cfg.dopt.test) {
 		r = test_config(&d);
 		pxe_opts_free(&d.optmem);
 		return r;

@@ -21,7 +21,6 @@
 #include "libpxe/net.h"
 #include "dhcpd.h"
 
-#define DROP_LOG_PER_SEC 5
 
 /* What one request turned into. */
 struct ctx {
@@ -51,12 +50,7 @@ dhcpd_log_counters(struct dhcpd *d)
 {
 	const struct dhcpd_counters *c = &d->c;
 
-	/* Say how many drops this second's rate limit kept out of the log. */
-	if (d->drop_log_n > DROP_LOG_PER_SEC) {
-		log_warn("%u more malformed packets dropped",
-		    d->drop_log_n - DROP_LOG_PER_SEC);
-		d->drop_log_n = DROP_LOG_PER_SEC;
-	}
+	pxe_log_drop_flush(&d->droplog);
 	log_info("counters: received %llu, dropped %llu, offers %llu, acks "
 	    "%llu, naks %llu, releases %llu, declines %llu, informs %llu, "
 	    "ignored %llu, pool full %llu, lease syncs %llu (failed %llu), "
@@ -74,19 +68,9 @@ static void
 drop(struct dhcpd *d, const struct dhcpd_iface *ifc, const char *who,
     const char *why)
 {
-	uint64_t now = pxe_loop_now(d->loop);
-
 	d->c.dropped++;
-	if (now - d->drop_log_at >= 1000) {
-		if (d->drop_log_n > DROP_LOG_PER_SEC)
-			log_warn("%u more malformed packets dropped",
-			    d->drop_log_n - DROP_LOG_PER_SEC);
-		d->drop_log_at = now;
-		d->drop_log_n = 0;
-	}
-	if (d->drop_log_n++ < DROP_LOG_PER_SEC)
-		log_warn("dropped packet on %s from %s: %s", ifc->name, who,
-		    why);
+	pxe_log_drop(&d->droplog, pxe_loop_now(d->loop), "on %s from %s: %s",
+	    ifc->name, who, why);
 }
 
 /* ---- who is asking ---- */
@@ -538,7 +522,7 @@ start_reply(struct ctx *c, struct dhcp_reply *r, uint8_t type)
 static void
 on_discover(struct ctx *c)
 {
-	static struct dhcp_reply r;
+	struct dhcp_reply *r = &c->d->reply;
 	struct lease l;
 	uint32_t req = 0, addr;
 	const char *file;
@@ -560,30 +544,30 @@ on_discover(struct ctx *c)
 		if (lease_set(c->d->leases, &l) < 0)
 			return;
 	}
-	start_reply(c, &r, DHCPOFFER);
-	r.yiaddr = htonl(addr);
-	add_net_opts(c, &r, true);
-	file = add_boot(c, &r);
+	start_reply(c, r, DHCPOFFER);
+	r->yiaddr = htonl(addr);
+	add_net_opts(c, r, true);
+	file = add_boot(c, r);
 	c->d->c.offers++;
 	log_info("DHCPOFFER(%s) %s %s%s%s", c->ifc->name,
 	    ip_str(htonl(addr), a), c->mac, file ? " " : "", file ? file : "");
-	reply(c, &r, false, NULL);
+	reply(c, r, false, NULL);
 }
 
 static void
 nak(struct ctx *c, uint32_t addr, const char *why)
 {
-	static struct dhcp_reply r;
+	struct dhcp_reply *r = &c->d->reply;
 	char a[INET_ADDRSTRLEN];
 
-	dhcp_reply_init(&r, c->m);
-	dhcp_reply_add_u8(&r, DHCP_OPT_MSGTYPE, DHCPNAK);
-	dhcp_reply_add_ip(&r, DHCP_OPT_SERVERID, c->ifc->addr);
-	dhcp_reply_add_str(&r, DHCP_OPT_MESSAGE, why);
+	dhcp_reply_init(r, c->m);
+	dhcp_reply_add_u8(r, DHCP_OPT_MSGTYPE, DHCPNAK);
+	dhcp_reply_add_ip(r, DHCP_OPT_SERVERID, c->ifc->addr);
+	dhcp_reply_add_str(r, DHCP_OPT_MESSAGE, why);
 	c->d->c.naks++;
 	log_info("DHCPNAK(%s) %s %s %s", c->ifc->name, ip_str(addr, a), c->mac,
 	    why);
-	reply(c, &r, false, NULL);
+	reply(c, r, false, NULL);
 }
 
 /* Log, once per server, that another DHCP server answers on this link. */
@@ -606,7 +590,7 @@ other_server(struct ctx *c, uint32_t sid)
 static void
 on_request(struct ctx *c)
 {
-	static struct dhcp_reply r;
+	struct dhcp_reply *r = &c->d->reply;
 	const struct dhcp_msg *m = c->m;
 	struct lease *cur, l;
 	uint32_t sid, want = 0, addr;
@@ -668,18 +652,18 @@ on_request(struct ctx *c)
 			return;
 		}
 	}
-	start_reply(c, &r, DHCPACK);
-	r.yiaddr = want;
-	r.ciaddr = m->ciaddr;
-	add_net_opts(c, &r, true);
-	file = add_boot(c, &r);
+	start_reply(c, r, DHCPACK);
+	r->yiaddr = want;
+	r->ciaddr = m->ciaddr;
+	add_net_opts(c, r, true);
+	file = add_boot(c, r);
 	c->d->c.acks++;
 	log_info("DHCPACK(%s) %s %s%s%s%s%s", c->ifc->name, ip_str(want, a),
 	    c->mac, c->name[0] ? " " : "", c->name, file ? " " : "",
 	    file ? file : "");
 	/* Static hosts have nothing to write; their ACK waits anyway, so
 	 * the order of replies follows the order of requests. */
-	reply(c, &r, true, NULL);
+	reply(c, r, true, NULL);
 }
 
 static void
@@ -744,17 +728,17 @@ on_release(struct ctx *c)
 static void
 on_inform(struct ctx *c)
 {
-	static struct dhcp_reply r;
+	struct dhcp_reply *r = &c->d->reply;
 	char s[INET_ADDRSTRLEN];
 
 	log_info("DHCPINFORM(%s) %s %s", c->ifc->name, ip_str(c->m->ciaddr, s),
 	    c->mac);
-	start_reply(c, &r, DHCPACK);
-	r.ciaddr = c->m->ciaddr;
-	add_net_opts(c, &r, false);
-	add_boot(c, &r);
+	start_reply(c, r, DHCPACK);
+	r->ciaddr = c->m->ciaddr;
+	add_net_opts(c, r, false);
+	add_boot(c, r);
 	c->d->c.informs++;
-	reply(c, &r, false, NULL);
+	reply(c, r, false, NULL);
 }
 
 /*
@@ -766,7 +750,7 @@ on_inform(struct ctx *c)
 static void
 on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 {
-	static struct dhcp_reply r;
+	struct dhcp_reply *r = &c->d->reply;
 	const char *file;
 	uint32_t sid;
 
@@ -782,8 +766,8 @@ on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 	}
 	if (type != DHCPDISCOVER && type != DHCPREQUEST)
 		return;
-	start_reply(c, &r, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK);
-	if ((file = add_boot(c, &r)) == NULL)
+	start_reply(c, r, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK);
+	if ((file = add_boot(c, r)) == NULL)
 		return;		/* add_boot said why */
 	if (type == DHCPDISCOVER)
 		c->d->c.offers++;
@@ -791,7 +775,7 @@ on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 		c->d->c.acks++;
 	log_info("%s(%s) proxy %s %s", type == DHCPDISCOVER ? "DHCPOFFER" :
 	    "DHCPACK", c->ifc->name, c->mac, file);
-	reply(c, &r, false, src);
+	reply(c, r, false, src);
 }
 
 static void
@@ -827,27 +811,27 @@ void
 dhcpd_handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
     size_t len, struct sockaddr_in *src)
 {
-	static struct dhcp_msg m;
 	struct dhcpd *d = ifc->d;
-	struct ctx c = { d, ifc, port4011, &m, { 0 }, "", "", NULL, 0, -1,
+	struct dhcp_msg *m = &d->msg;
+	struct ctx c = { d, ifc, port4011, m, { 0 }, "", "", NULL, 0, -1,
 	    ifc->mask };
 	char who[INET_ADDRSTRLEN + 8];
 	int type;
 
 	d->c.received++;
-	if (dhcp_parse(pkt, len, &m) < 0) {
+	if (dhcp_parse(pkt, len, m) < 0) {
 		drop(d, ifc, inet_ntop(AF_INET, &src->sin_addr, who,
-		    sizeof(who)), m.why);
+		    sizeof(who)), m->why);
 		return;
 	}
-	if (m.op != BOOTREQUEST) {
+	if (m->op != BOOTREQUEST) {
 		d->c.ignored++;
 		return;
 	}
 	c.now = d->clock ? d->clock(d->seam_arg) : (int64_t)time(NULL);
 	identify(&c);
 	find_range(&c);
-	type = dhcp_msg_type(&m);
+	type = dhcp_msg_type(m);
 	if (type == -EBADMSG) {
 		drop(d, ifc, c.mac, "option 53 is not a message type");
 		return;
@@ -880,18 +864,18 @@ dhcpd_handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 	case -ENOENT:
 		/* BOOTP: static hosts only, as an infinite lease. */
 		if (c.host) {
-			static struct dhcp_reply r;
+			struct dhcp_reply *r = &d->reply;
 			const char *file;
 			char a[INET_ADDRSTRLEN];
 
-			dhcp_reply_init(&r, &m);
-			r.yiaddr = htonl(c.host->addr);
-			add_net_opts(&c, &r, false);
-			file = add_boot(&c, &r);
+			dhcp_reply_init(r, m);
+			r->yiaddr = htonl(c.host->addr);
+			add_net_opts(&c, r, false);
+			file = add_boot(&c, r);
 			log_info("BOOTP(%s) %s %s%s%s", ifc->name,
-			    ip_str(r.yiaddr, a), c.mac, file ? " " : "",
+			    ip_str(r->yiaddr, a), c.mac, file ? " " : "",
 			    file ? file : "");
-			reply(&c, &r, false, NULL);
+			reply(&c, r, false, NULL);
 		} else {
 			d->c.ignored++;
 			/* Once a minute per client: a flood of cookie-less
@@ -948,7 +932,6 @@ dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
 {
 	struct dhcpd_iface *ifc = io->arg;
 	struct dhcpd *d = ifc->d;
-	static uint8_t buf[DHCP_MAX_PKT + 512];
 	struct pxe_pktinfo pi;
 	unsigned n;
 	ssize_t len;
@@ -957,14 +940,14 @@ dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io, uint32_t events)
 	(void)events;
 	/* A batch: everything waiting, up to DHCPD_BATCH requests. */
 	for (n = 0; n < DHCPD_BATCH && d->npend < DHCPD_BATCH; n++) {
-		len = pxe_net_recv(io->fd, buf, sizeof(buf), &pi);
+		len = pxe_net_recv(io->fd, d->pkt, sizeof(d->pkt), &pi);
 		if (len < 0)
 			break;
 		if (pi.peer.ss_family != AF_INET)
 			continue;
 		if (pi.ifindex && pi.ifindex != ifc->ifindex)
 			continue;	/* SO_BINDTODEVICE should prevent it */
-		dhcpd_handle(ifc, io == &ifc->io4011, buf, (size_t)len,
+		dhcpd_handle(ifc, io == &ifc->io4011, d->pkt, (size_t)len,
 		    (struct sockaddr_in *)&pi.peer);
 	}
 	dhcpd_flush(d);

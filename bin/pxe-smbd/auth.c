@@ -442,7 +442,8 @@ user_name(const struct ntlmssp_auth *a, char *out, size_t cap)
 		    (const char *)a->domain);
 	}
 	snprintf(both, sizeof(both), "%s%s%s", dm, dm[0] ? "\\" : "", u);
-	smbd_escape(out, cap, both);
+	pxe_log_escape_flags(out, cap, both, strlen(both),
+	    PXE_ESC_BACKSLASH);
 }
 
 /* Keys and signing once the password checked out. */

@@ -20,6 +20,16 @@ enum need {
 	NEED_TREE = 3,		/* a tree implies a session */
 };
 
+/* Count a reply status as an error (access denied and the logon's
+ * "more processing" are answers, not errors). */
+static void
+count_status(struct smbd *d, uint32_t st)
+{
+	if (st >= 0xc0000000u && st != STATUS_ACCESS_DENIED &&
+	    st != STATUS_MORE_PROCESSING_REQUIRED)
+		d->c.errors++;
+}
+
 struct handler {
 	uint32_t (*fn)(struct req *r);
 	enum need need;
@@ -382,7 +392,7 @@ process(struct conn *c, const struct smb2_msg *m, struct outbuf *ob,
 	if (r.tree != NULL)
 		ch->tree_id = r.tree->id;
 	ob->len = r.at + r.b.off;
-	smbd_count_status(c->d, st);
+	count_status(c->d, st);
 	if (m->h.command == SMB2_CREATE) {
 		ch->create_status = st;
 		ch->have_fid = st == 0;

@@ -25,8 +25,7 @@
 enum {
 	O_SHARE = PXE_OPT_USER, O_PASSWORD, O_PASSWORD_FILE, O_GUEST,
 	O_LISTEN, O_PORT, O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
-	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST,
-};
+	};
 
 static const struct pxe_opt options[] = {
 	{ "share", 's', "NAME=PATH", O_SHARE, "serve PATH (a directory or an ISO image) as \\\\server\\NAME, read-only; repeatable" },
@@ -40,13 +39,8 @@ static const struct pxe_opt options[] = {
 	{ "require-signing", 0, NULL, O_REQSIGN, "require every authenticated session to sign" },
 	{ "name", 'n', "NAME", O_NAME, "NetBIOS name of the server (default: the host name)" },
 	{ "workgroup", 'w', "NAME", O_WORKGROUP, "workgroup announced in NTLM (default WORKGROUP)" },
-	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
-	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
-	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
-	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
-	{ "verbose", 'v', NULL, O_VERBOSE, "also log every open and negotiation" },
-	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
-	{ "test", 0, NULL, O_TEST, "check the options, shares and user, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
+	PXE_DAEMON_OPTIONS("also log every open and negotiation",
+	    "check the options, shares and user, bind nothing, print \"configuration OK\" (with -v, the settings too)"),
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -129,6 +123,8 @@ set_option(void *ctx, int id, const char *arg)
 	unsigned v = 0;
 	const char *m;
 
+	if (id >= PXE_OPT_DAEMON)
+		return pxe_daemon_option(&c->dopt, id, arg);
 	switch (id) {
 	case O_SHARE: return add_share(c, arg);
 	case O_PASSWORD:
@@ -161,13 +157,6 @@ set_option(void *ctx, int id, const char *arg)
 			return "is not a workgroup name (1 to 15 characters)";
 		c->workgroup = arg;
 		return NULL;
-	case O_USER: c->user = arg; return NULL;
-	case O_FOREGROUND: return NULL;
-	case O_PIDFILE: c->pidfile = arg; return NULL;
-	case O_LOG: c->log = arg; return NULL;
-	case O_VERBOSE: c->verbosity = 1; return NULL;
-	case O_QUIET: c->verbosity = -1; return NULL;
-	case O_TEST: c->test = true; return NULL;
 	}
 	return "is not handled";
 }
@@ -180,27 +169,6 @@ defaults(struct smbd_config *c)
 	c->max_connections = 1024;
 	c->idle_timeout = 900;
 	c->workgroup = "WORKGROUP";
-}
-
-void
-smbd_escape(char *dst, size_t cap, const char *src)
-{
-	size_t i;
-
-	if (cap == 0)
-		return;
-	for (i = 0; src[i] && i + 1 < cap; i++)
-		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
-		    '?' : src[i];
-	dst[i] = '\0';
-}
-
-void
-smbd_count_status(struct smbd *d, uint32_t st)
-{
-	if (st >= 0xc0000000u && st != STATUS_ACCESS_DENIED &&
-	    st != STATUS_MORE_PROCESSING_REQUIRED)
-		d->c.errors++;
 }
 
 void
@@ -415,13 +383,8 @@ setup(struct smbd *d)
 	struct timespec ts;
 	int r;
 
-	if ((r = pxe_log_open(d->cfg.log)) < 0) {
-		fprintf(stderr, "pxe-smbd: --log: cannot open '%s': %s\n",
-		    d->cfg.log, strerror(-r));
+	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
 		return 1;
-	}
-	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
-	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
 	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
 	    strlen(d->cfg.password), d->nt_hash) < 0) {
 		log_err("--password: not valid UTF-8");
@@ -437,7 +400,7 @@ setup(struct smbd *d)
 		return 1;
 	}
 	pxe_timer_init(&d->reap, conn_reap, d);
-	if (pxe_daemon_check_user(d->cfg.user) < 0 || open_shares(d) < 0)
+	if (pxe_daemon_check_user(d->cfg.dopt.user) < 0 || open_shares(d) < 0)
 		return 1;
 	share_descriptors(d);
 	if ((r = open_listeners(d)) < 0)
@@ -445,8 +408,8 @@ setup(struct smbd *d)
 	/* Kept to be given up: with no descriptor left, accept() one
 	 * connection anyway to close it, instead of spinning on EMFILE. */
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
-	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
+	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
+	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	log_info("started, version %s, %s%s", PACKAGE_VERSION,
@@ -478,12 +441,7 @@ print_config(const struct smbd_config *c, FILE *f)
 	if (c->name)
 		fprintf(f, "name %s\n", c->name);
 	fprintf(f, "workgroup %s\n", c->workgroup);
-	if (c->user)
-		fprintf(f, "user %s\n", c->user);
-	if (c->pidfile)
-		fprintf(f, "pid-file %s\n", c->pidfile);
-	if (c->log)
-		fprintf(f, "log %s\n", c->log);
+	pxe_daemon_print_opts(&c->dopt, f);
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
@@ -514,11 +472,8 @@ test_config(struct smbd *d)
 		    &len) < 0)
 			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
 			    "address", d->cfg.listen[i]);
-	pxe_check_user(&ck, d->cfg.user);
-	if (d->cfg.pidfile && *d->cfg.pidfile)
-		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
-	pxe_check_log(&ck, d->cfg.log);
-	if (d->cfg.verbosity > 0)
+	pxe_check_daemon(&ck, &d->cfg.dopt);
+	if (d->cfg.dopt.verbosity > 0)
 		print_config(&d->cfg, stdout);
 	return pxe_check_done(&ck);
 }
@@ -561,19 +516,14 @@ main(int argc, char **argv)
 		"3.1.1, signed) for network installs of Windows.",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r, idx;
+	int r;
 
 	pxe_log_init("pxe-smbd");
 	d.spare_fd = -1;
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0) {
+	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0) {
 		free(d.cfg.password);
 		return r == 1 ? 0 : 2;
-	}
-	if (idx < argc) {
-		fprintf(stderr, "pxe-smbd: unexpected argument '%s' (see "
-		    "--help)\n", argv[idx]);
-		return 2;
 	}
 	if (d.cfg.nshares == 0) {
 		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
@@ -584,7 +534,7 @@ main(int argc, char **argv)
 		    "or --guest\n");
 		return 2;
 	}
-	if (d.cfg.test) {
+	if (d.cfg.dopt.test) {
 		d.exit_code = test_config(&d);
 		teardown(&d);
 		return d.exit_code;

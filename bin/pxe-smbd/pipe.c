@@ -140,3 +140,53 @@ pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more)
 	}
 	return n;
 }
+
+/*
+ * Put up to max bytes of o's queued answer into r's response at data_off
+ * (hdr bytes of response body before it); the length, or -1 with no room.
+ */
+static ssize_t
+answer(struct req *r, struct open *o, size_t hdr, size_t data_off,
+    size_t max, bool *more)
+{
+	if (req_reserve(r, hdr + max) < 0)
+		return -1;
+	return (ssize_t)pipe_read(o, r->b.data + data_off, max, more);
+}
+
+uint32_t
+pipe_smb_read(struct req *r, struct open *o, const struct smb2_read_req *q)
+{
+	ssize_t n;
+	bool more;
+
+	if (o->pipe_len == o->pipe_off)
+		return STATUS_PIPE_EMPTY;
+	if (q->length > r->c->max_read)
+		return STATUS_INVALID_PARAMETER;
+	if ((n = answer(r, o, 16, SMB2_READ_DATA_OFF, q->length, &more)) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	smb2_put_read_resp(&r->b, (uint32_t)n);
+	r->b.off = SMB2_READ_DATA_OFF + (size_t)n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}
+
+uint32_t
+pipe_transceive(struct req *r, struct open *o, const struct smb2_ioctl_req *q)
+{
+	size_t max = q->max_output;
+	ssize_t n;
+	bool more;
+
+	if (pipe_write(r->c, o, q->input, q->input_len) < 0)
+		return STATUS_INVALID_PARAMETER;
+	if (max > r->c->max_transact)
+		max = r->c->max_transact;
+	if ((n = answer(r, o, 48, SMB2_IOCTL_DATA_OFF, max, &more)) < 0)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	smb2_put_ioctl_resp(&r->b, q->ctl_code, &q->fid, (uint32_t)n);
+	r->b.off = SMB2_IOCTL_DATA_OFF + (size_t)n;
+	r->body_done = true;
+	return more ? STATUS_BUFFER_OVERFLOW : 0;
+}

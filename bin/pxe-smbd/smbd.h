@@ -62,11 +62,8 @@ struct smbd_config {
 	unsigned idle_timeout;	/* seconds */
 	const char *name;	/* NetBIOS name, default from the host name */
 	const char *workgroup;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;
-	bool test;		/* --test: check, bind nothing */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 };
 
 struct smbd_counters {
@@ -348,27 +345,38 @@ uint32_t smb_write(struct req *r);
 uint32_t smb_lock(struct req *r);
 uint32_t smb_echo(struct req *r);
 uint32_t smb_change_notify(struct req *r);
+/* file.c, for query.c: the open a request's FileId names on its tree
+ * (NULL and *st set when none), its attributes now, and names. */
+#define SMBD_MAXPATH	1024
+struct open *open_get(struct req *r, const struct smb2_fid *fid,
+    uint32_t *st);
+void open_stat(const struct open *o, struct be_stat *st);
+void fill_info(const struct be_stat *st, const char *name,
+    struct smb2_file_info *fi);
+void fill_special(const struct open *o, struct smb2_file_info *fi);
+/* The last component of a '/' path ("" for the root). */
+const char *base_name(const char *path);
+/* A character Windows never allows in a name. */
+bool bad_char(unsigned char ch);
 /* Close every open of session s (or tree t, if not NULL). */
 void open_close_all(struct conn *c, struct session *s, struct tree *t);
 void open_free_all(struct conn *c);
-
-/*
- * Copy a client's string for a log line: control characters become '?',
- * backslashes stay (these are Windows paths), UTF-8 passes.
- */
-void smbd_escape(char *dst, size_t cap, const char *src);
 
 /* pipe.c */
 /* True for the pipe names IPC$ opens ("srvsvc"). */
 bool pipe_name_ok(const char *path);
 /* A DCE/RPC PDU written to the pipe; its answer is queued.  0 or -errno. */
 int pipe_write(struct conn *c, struct open *o, const uint8_t *p, size_t n);
+/* READ on the pipe: what the last PDU written produced. */
+uint32_t pipe_smb_read(struct req *r, struct open *o,
+    const struct smb2_read_req *q);
+/* FSCTL_PIPE_TRANSCEIVE: a PDU in, its answer out. */
+uint32_t pipe_transceive(struct req *r, struct open *o,
+    const struct smb2_ioctl_req *q);
 /* Take up to max bytes of queued output; *more if some is left. */
 size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
 void smbd_log_counters(const struct smbd *d);
-/* Count a status sent. */
-void smbd_count_status(struct smbd *d, uint32_t status);
 
 #endif

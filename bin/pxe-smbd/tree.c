@@ -63,7 +63,8 @@ smb_tree_connect(struct req *r)
 		return st;
 	if (pxe_utf16_to_utf8(q.path, q.path_len, path, sizeof(path)) < 0)
 		return STATUS_BAD_NETWORK_NAME;
-	smbd_escape(esc, sizeof(esc), path);
+	pxe_log_escape_flags(esc, sizeof(esc), path, strlen(path),
+	    PXE_ESC_BACKSLASH);
 	/* 3.1.1 proves the keys with a signed TREE_CONNECT. */
 	if (c->dialect == SMB2_DIALECT_311 && s->signer.valid &&
 	    !(r->m->h.flags & SMB2_FLAGS_SIGNED)) {

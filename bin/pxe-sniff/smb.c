@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "libpxe/buf.h"
+#include "libpxe/log.h"
 #include "libpxe/ntlmssp.h"
 #include "libpxe/smb2.h"
 #include "libpxe/spnego.h"
@@ -77,7 +78,7 @@ session_user(const struct smb2_msg *m, char *out, size_t cap)
 	struct smb2_session_setup_req q;
 	struct spnego_token t;
 	struct ntlmssp_auth a;
-	char user[128], dom[128];
+	char user[128], dom[128], both[260];
 	const uint8_t *tok;
 	size_t toklen;
 
@@ -97,7 +98,9 @@ session_user(const struct smb2_msg *m, char *out, size_t cap)
 		snprintf(user, sizeof(user), "?");
 	if (pxe_utf16_to_utf8(a.domain, a.domain_len, dom, sizeof(dom)) < 0)
 		dom[0] = '\0';
-	snprintf(out, cap, "%s%s%s", dom, dom[0] ? "\\" : "", user);
+	snprintf(both, sizeof(both), "%s%s%s", dom, dom[0] ? "\\" : "", user);
+	/* Escaped as pxe-smbd logs it. */
+	pxe_log_escape_flags(out, cap, both, strlen(both), PXE_ESC_BACKSLASH);
 	return true;
 }
 
@@ -121,7 +124,8 @@ client_msg(struct sniff *s, struct client *c, const uint8_t *p, size_t len)
 		    pxe_utf16_to_utf8(tq.path, tq.path_len, path,
 		    sizeof(path)) < 0)
 			return;
-		snprintf(st->share, sizeof(st->share), "%s", path);
+		pxe_log_escape_flags(st->share, sizeof(st->share), path,
+		    strlen(path), PXE_ESC_BACKSLASH);
 		st->tree_asked++;
 		break;
 	case SMB2_LOGOFF:

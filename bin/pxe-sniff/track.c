@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "libpxe/dhcp.h"
+#include "libpxe/log.h"
 #include "libpxe/pxelinux.h"
 #include "libpxe/tftp.h"
 #include "sniff.h"
@@ -23,15 +24,14 @@
 #define PORT_PXE	4011
 #define PORT_TFTP	69
 
-/* Printable copy of a string from the wire (control bytes as '?'). */
+/*
+ * Printable copy of a string from the wire, up to its first NUL (fixed
+ * fields are padded), escaped as the servers escape it in their logs.
+ */
 static void
 clean(char *out, size_t cap, const char *s, size_t len)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < len && s[i] && o + 1 < cap; i++)
-		out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	out[o] = '\0';
+	pxe_log_escape(out, cap, s, strnlen(s, len));
 }
 
 /* ---- clients ---- */
@@ -248,7 +248,7 @@ client_request(struct sniff *s, struct client *c, const struct dhcp_msg *m,
 
 	if ((v = dhcp_opt_get(m, DHCP_OPT_VCLASS, &len)) != NULL) {
 		clean(b, sizeof(b), (const char *)v, len);
-		clean(c->vclass, sizeof(c->vclass), b, strlen(b));
+		clean(c->vclass, sizeof(c->vclass), (const char *)v, len);
 		json_str(js, sizeof(js), "vendor_class", b);
 	}
 	if ((v = dhcp_opt_get(m, DHCP_OPT_HOSTNAME, &len)) != NULL) {

@@ -18,7 +18,6 @@
 enum {
 	O_ROOT = PXE_OPT_USER, O_LISTEN, O_PORT, O_IFACE, O_WRITE, O_OVERWRITE,
 	O_MAXBLK, O_MAXWIN, O_NOMSFT, O_RETRANSMIT, O_RETRIES, O_MAXXFER,
-	O_USER, O_FOREGROUND, O_PIDFILE, O_LOG, O_VERBOSE, O_QUIET, O_TEST,
 	O_HTTP, O_HTTP_MAXCONN, O_HTTP_TIMEOUT,
 };
 
@@ -38,13 +37,8 @@ static const struct pxe_opt options[] = {
 	{ "http", 0, "[ADDR:]PORT", O_HTTP, "also serve the root over HTTP on PORT (on ADDR, else on the --listen addresses)" },
 	{ "http-max-connections", 0, "N", O_HTTP_MAXCONN, "HTTP connections at once; at the cap the longest idle one is closed (default 1024)" },
 	{ "http-timeout", 0, "SECONDS", O_HTTP_TIMEOUT, "close HTTP connections idle, sending a request head, or not reading that long (default 30)" },
-	{ "user", 'u', "USER", O_USER, "drop privileges to USER after binding" },
-	{ "foreground", 0, NULL, O_FOREGROUND, "stay in the foreground (the default)" },
-	{ "pid-file", 0, "FILE", O_PIDFILE, "write the pid to FILE once listening" },
-	{ "log", 'L', "WHERE", O_LOG, "stderr (default), syslog, or a file" },
-	{ "verbose", 'v', NULL, O_VERBOSE, "also log every request and its options" },
-	{ "quiet", 'q', NULL, O_QUIET, "log only warnings and errors" },
-	{ "test", 0, NULL, O_TEST, "check the options, root, user and interfaces, bind nothing, print \"configuration OK\" (with -v, the settings too)" },
+	PXE_DAEMON_OPTIONS("also log every request and its options",
+	    "check the options, root, user and interfaces, bind nothing, print \"configuration OK\" (with -v, the settings too)"),
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -74,6 +68,8 @@ set_option(void *ctx, int id, const char *arg)
 	unsigned port = 0;
 	const char *m;
 
+	if (id >= PXE_OPT_DAEMON)
+		return pxe_daemon_option(&c->dopt, id, arg);
 	switch (id) {
 	case O_ROOT: c->root = arg; return NULL;
 	case O_LISTEN:
@@ -103,13 +99,6 @@ set_option(void *ctx, int id, const char *arg)
 	case O_RETRANSMIT: return number(arg, 10, 255000, &c->retransmit_ms);
 	case O_RETRIES: return number(arg, 0, 100, &c->retries);
 	case O_MAXXFER: return number(arg, 1, 1000000, &c->max_transfers);
-	case O_USER: c->user = arg; return NULL;
-	case O_FOREGROUND: return NULL;
-	case O_PIDFILE: c->pidfile = arg; return NULL;
-	case O_LOG: c->log = arg; return NULL;
-	case O_VERBOSE: c->verbosity = 1; return NULL;
-	case O_QUIET: c->verbosity = -1; return NULL;
-	case O_TEST: c->test = true; return NULL;
 	case O_HTTP: {
 		char abuf[PXE_ADDRSTRLEN];
 		const char *a;
@@ -257,19 +246,14 @@ setup(struct tftpd *d)
 {
 	int r;
 
-	if ((r = pxe_log_open(d->cfg.log)) < 0) {
-		fprintf(stderr, "pxe-tftpd: --log: cannot open '%s': %s\n",
-		    d->cfg.log, strerror(-r));
+	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
 		return 1;
-	}
-	pxe_log_set_level(d->cfg.verbosity > 0 ? PXE_LOG_DEBUG :
-	    d->cfg.verbosity < 0 ? PXE_LOG_WARN : PXE_LOG_INFO);
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0) {
 		log_err("--root %s: cannot serve it: %s", d->cfg.root,
 		    strerror(-r));
 		return 1;
 	}
-	if (pxe_daemon_check_user(d->cfg.user) < 0)
+	if (pxe_daemon_check_user(d->cfg.dopt.user) < 0)
 		return 1;
 	if ((d->loop = pxe_loop_new()) == NULL) {
 		log_err("cannot create the event loop: %s", strerror(errno));
@@ -280,8 +264,8 @@ setup(struct tftpd *d)
 		return r == -2 ? 2 : 1;
 	if ((r = httpd_listen(d)) < 0)
 		return r == -2 ? 2 : 1;
-	d->dm = (struct pxe_daemon){ .user = d->cfg.user,
-	    .pidfile = d->cfg.pidfile, .counters = log_counters, .arg = d };
+	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
+	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
 	if (pxe_daemon_start(d->loop, &d->dm) < 0)
 		return 1;
 	log_info("started, version %s, TFTP root is %s%s%s", PACKAGE_VERSION,
@@ -313,12 +297,7 @@ print_config(const struct tftpd_config *c, FILE *f)
 		fprintf(f, "no-msftwindow\n");
 	fprintf(f, "retransmit %u\nretries %u\nmax-transfers %u\n",
 	    c->retransmit_ms, c->retries, c->max_transfers);
-	if (c->user)
-		fprintf(f, "user %s\n", c->user);
-	if (c->pidfile)
-		fprintf(f, "pid-file %s\n", c->pidfile);
-	if (c->log)
-		fprintf(f, "log %s\n", c->log);
+	pxe_daemon_print_opts(&c->dopt, f);
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
@@ -344,11 +323,8 @@ test_config(struct tftpd *d)
 			    "address", d->cfg.listen[i]);
 	for (i = 0; i < d->cfg.niface; i++)
 		pxe_check_iface(&ck, "--interface", d->cfg.iface[i], false);
-	pxe_check_user(&ck, d->cfg.user);
-	if (d->cfg.pidfile && *d->cfg.pidfile)
-		pxe_check_parent(&ck, "--pid-file", d->cfg.pidfile);
-	pxe_check_log(&ck, d->cfg.log);
-	if (d->cfg.verbosity > 0)
+	pxe_check_daemon(&ck, &d->cfg.dopt);
+	if (d->cfg.dopt.verbosity > 0)
 		print_config(&d->cfg, stdout);
 	return pxe_check_done(&ck);
 }
@@ -385,22 +361,17 @@ main(int argc, char **argv)
 		"same files over HTTP/1.1 (GET, HEAD, ranges, keep-alive).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r, idx;
+	int r;
 
 	pxe_log_init("pxe-tftpd");
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, &idx)) != 0)
+	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0)
 		return r == 1 ? 0 : 2;
-	if (idx < argc) {
-		fprintf(stderr, "pxe-tftpd: unexpected argument '%s' (see "
-		    "--help)\n", argv[idx]);
-		return 2;
-	}
 	if (d.cfg.overwrite && !d.cfg.write) {
 		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
 		return 2;
 	}
-	if (d.cfg.test) {
+	if (d.cfg.dopt.test) {
 		r = test_config(&d);
 		pxe_opts_free(&d.optmem);
 		return r;

@@ -13,31 +13,21 @@
 #include "libpxe/log.h"
 #include "tftpd.h"
 
-#define DROP_LOG_PER_SEC	5
-
 void
 tftpd_drop(struct tftpd *d, const char *peer, const char *why)
 {
-	uint64_t now = pxe_loop_now(d->loop);
-
 	d->c.dropped++;
-	if (now - d->drop_log_at >= 1000) {
-		if (d->drop_log_n > DROP_LOG_PER_SEC)
-			log_warn("%u more malformed packets dropped",
-			    d->drop_log_n - DROP_LOG_PER_SEC);
-		d->drop_log_at = now;
-		d->drop_log_n = 0;
-	}
-	if (d->drop_log_n++ < DROP_LOG_PER_SEC)
-		log_warn("dropped packet from %s: %s", peer, why);
+	pxe_log_drop(&d->droplog, pxe_loop_now(d->loop), "from %s: %s", peer,
+	    why);
 }
 
 void
-tftpd_log_counters(const struct tftpd *d)
+tftpd_log_counters(struct tftpd *d)
 {
 	const struct tftpd_counters *c = &d->c;
 	uint64_t fs, fr;
 
+	pxe_log_drop_flush(&d->droplog);
 	/* Bytes count as they are acknowledged, not when a transfer ends. */
 	xfer_in_flight(d, &fs, &fr);
 	log_info("counters: transfers %llu (ok %llu, failed %llu, tsize probes "
@@ -118,6 +108,13 @@ request(struct tftpd *d, struct listener *l, const uint8_t *pkt, size_t len,
 		reply_error(l, pi, TFTP_EBADOP, "Malformed request");
 		tftpd_drop(d, peer, "malformed request (ERROR 4 sent)");
 		return;
+	}
+	if (req.tail_len > 0) {
+		/* Firmware pads requests with junk: serve the options that
+		 * are complete, as OpenBSD's tftpd and iPXE do. */
+		d->c.dropped++;
+		log_warn("request from %s: %zu bytes after the last complete "
+		    "option ignored", peer, req.tail_len);
 	}
 	if (op == TFTP_WRQ && !d->cfg.write) {
 		d->c.access++;

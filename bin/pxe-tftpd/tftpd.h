@@ -18,6 +18,7 @@
 #include "libpxe/opts.h"
 #include "libpxe/fsroot.h"
 #include "libpxe/http.h"
+#include "libpxe/log.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
 #include "libpxe/tftp.h"
@@ -41,11 +42,8 @@ struct tftpd_config {
 	unsigned retransmit_ms;
 	unsigned retries;
 	unsigned max_transfers;
-	const char *user;
-	const char *pidfile;
-	const char *log;
-	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
-	bool test;		/* --test: check, bind nothing, exit */
+	/* --user, --pid-file, --log, -v, -q, --test */
+	struct pxe_daemon_opts dopt;
 	const char *http;	/* --http [ADDR:]PORT, or NULL: no HTTP */
 	unsigned http_max_conns;
 	unsigned http_timeout;	/* seconds: idle, slow head, stalled reader */
@@ -121,8 +119,7 @@ struct tftpd {
 	unsigned nxfers;
 	unsigned peak_xfers;	/* most transfers active at once */
 	struct tftpd_counters c;
-	uint64_t drop_log_at;	/* rate limit for "dropped" lines */
-	unsigned drop_log_n;
+	struct pxe_droplog droplog;	/* rate limit for "dropped" lines */
 	int exit_code;
 	bool started;		/* serving: counters at exit */
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
@@ -134,7 +131,7 @@ struct tftpd {
 /* server.c */
 void tftpd_on_request(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
-void tftpd_log_counters(const struct tftpd *d);
+void tftpd_log_counters(struct tftpd *d);
 /* Log a dropped datagram (rate limited) and count it. */
 void tftpd_drop(struct tftpd *d, const char *peer, const char *why);
 

@@ -259,3 +259,38 @@ pxe_check_done(struct pxe_check *ck)
 	printf("%s: configuration OK\n", ck->prog);
 	return 0;
 }
+
+const char *
+pxe_daemon_option(struct pxe_daemon_opts *o, int id, const char *arg)
+{
+	switch (id) {
+	case PXE_OPT_DUSER: o->user = arg; return NULL;
+	case PXE_OPT_DFOREGROUND: return NULL;
+	case PXE_OPT_DPIDFILE: o->pidfile = arg; return NULL;
+	case PXE_OPT_DLOG: o->log = arg; return NULL;
+	case PXE_OPT_DVERBOSE: o->verbosity = 1; return NULL;
+	case PXE_OPT_DQUIET: o->verbosity = -1; return NULL;
+	case PXE_OPT_DTEST: o->test = true; return NULL;
+	}
+	return "is not handled";
+}
+
+void
+pxe_daemon_print_opts(const struct pxe_daemon_opts *o, FILE *f)
+{
+	if (o->user)
+		fprintf(f, "user %s\n", o->user);
+	if (o->pidfile)
+		fprintf(f, "pid-file %s\n", o->pidfile);
+	if (o->log)
+		fprintf(f, "log %s\n", o->log);
+}
+
+void
+pxe_check_daemon(struct pxe_check *ck, const struct pxe_daemon_opts *o)
+{
+	pxe_check_user(ck, o->user);
+	if (o->pidfile && *o->pidfile)
+		pxe_check_parent(ck, "--pid-file", o->pidfile);
+	pxe_check_log(ck, o->log);
+}

@@ -10,6 +10,7 @@
 #define PXE_DAEMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct pxe_loop;
 
@@ -73,6 +74,48 @@ void pxe_check_parent(struct pxe_check *ck, const char *opt,
 /* --log WHERE: stderr, syslog, or a file that can be written. */
 void pxe_check_log(struct pxe_check *ck, const char *where);
 int pxe_check_done(struct pxe_check *ck);
+
+/*
+ * The options every daemon takes: its config embeds a struct
+ * pxe_daemon_opts, its option table holds PXE_DAEMON_OPTIONS(...) rows
+ * (help lines for --verbose and --test, which differ per program), and its
+ * handler passes ids from PXE_OPT_DAEMON up to pxe_daemon_option.
+ */
+struct pxe_daemon_opts {
+	const char *user;
+	const char *pidfile;
+	const char *log;
+	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	bool test;		/* --test: check, bind nothing, exit */
+};
+
+enum {
+	PXE_OPT_DAEMON = 1024,	/* program ids stay below */
+	PXE_OPT_DUSER = PXE_OPT_DAEMON, PXE_OPT_DFOREGROUND, PXE_OPT_DPIDFILE,
+	PXE_OPT_DLOG, PXE_OPT_DVERBOSE, PXE_OPT_DQUIET, PXE_OPT_DTEST,
+};
+
+#define PXE_DAEMON_OPTIONS(verbose_help, test_help)			\
+	{ "user", 'u', "USER", PXE_OPT_DUSER,				\
+	  "drop privileges to USER after binding" },			\
+	{ "foreground", 0, NULL, PXE_OPT_DFOREGROUND,			\
+	  "stay in the foreground (the default)" },			\
+	{ "pid-file", 0, "FILE", PXE_OPT_DPIDFILE,			\
+	  "write the pid to FILE once listening" },			\
+	{ "log", 'L', "WHERE", PXE_OPT_DLOG,				\
+	  "stderr (default), syslog, or a file" },			\
+	{ "verbose", 'v', NULL, PXE_OPT_DVERBOSE, verbose_help },	\
+	{ "quiet", 'q', NULL, PXE_OPT_DQUIET,				\
+	  "log only warnings and errors" },				\
+	{ "test", 0, NULL, PXE_OPT_DTEST, test_help }
+
+/* Take one of the common options (an opts handler's answer). */
+const char *pxe_daemon_option(struct pxe_daemon_opts *o, int id,
+    const char *arg);
+/* --test -v: the common settings, as lines of a -C file. */
+void pxe_daemon_print_opts(const struct pxe_daemon_opts *o, FILE *f);
+/* The common options: --user, the --pid-file folder, --log. */
+void pxe_check_daemon(struct pxe_check *ck, const struct pxe_daemon_opts *o);
 
 /* Become user: supplementary groups, gid and uid.  0 or -1 (logged). */
 int pxe_daemon_drop_privileges(const char *user);

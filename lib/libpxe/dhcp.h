@@ -264,13 +264,17 @@ int dhcp_opt_code(const char *name);
  * comma-separated; numbers in decimal within their range; bool 0/1/yes/no/
  * true/false; hex "01:02:03", "010203" or "0x010203"; message types by
  * number or name ("DHCPACK", "ack"); architectures by number or name;
- * dotted u8 lists "1.2.1"; a UUID as 8-4-4-4-12 hex (type 0 is added).
+ * dotted u8 lists "1.2.1"; a UUID as 8-4-4-4-12 hex (type 0 is added);
+ * text as it is, or in double quotes with \" \\ \ooo escapes.  What
+ * dhcp_opt_to_text prints reads back as the same bytes (dhcpopt.c).
  */
 int dhcp_opt_from_text(uint8_t code, const char *text, uint8_t *out,
     size_t cap, const char **why);
 /*
  * Print an option value as text (never reading past len): by its format
- * when the length fits it, else as hex; strings escaped (\ooo).  Returns
+ * when the length and value fit it, else as hex after "0x" (unknown codes
+ * and hex formats without it); strings in double quotes,
+ * escaped (\" \\ \ooo); architectures as "7 (efi-bc)".  Returns
  * the length written (the text is truncated to cap - 1).
  */
 size_t dhcp_opt_to_text(uint8_t code, const uint8_t *data, size_t len,

@@ -95,6 +95,21 @@ pxe_log_set_level(enum pxe_log_level level)
 	lg.level = level;
 }
 
+int
+pxe_log_setup(const char *where, int verbosity)
+{
+	int r;
+
+	if ((r = pxe_log_open(where)) < 0) {
+		fprintf(stderr, "%s: --log: cannot open '%s': %s\n", lg.ident,
+		    where, strerror(-r));
+		return r;
+	}
+	pxe_log_set_level(verbosity > 0 ? PXE_LOG_DEBUG : verbosity < 0 ?
+	    PXE_LOG_WARN : PXE_LOG_INFO);
+	return 0;
+}
+
 enum pxe_log_level
 pxe_log_get_level(void)
 {
@@ -161,43 +176,90 @@ pxe_log(enum pxe_log_level level, const char *fmt, ...)
 size_t
 pxe_log_escape(char *dst, size_t cap, const char *src, size_t len)
 {
+	return pxe_log_escape_flags(dst, cap, src, len, 0);
+}
+
+/* The escape for byte c into esc (up to 4 bytes); its length. */
+static size_t
+escape_one(unsigned char c, unsigned flags, char *esc)
+{
 	static const char hex[] = "0123456789abcdef";
-	char esc[5];
-	size_t o = 0, i, k, elen;
-	unsigned char c;
+
+	if ((c == '\\' && !(flags & PXE_ESC_BACKSLASH)) || c == '"') {
+		esc[0] = '\\';
+		esc[1] = (char)c;
+		return 2;
+	}
+	if (c == '\n' || c == '\r' || c == '\t') {
+		esc[0] = '\\';
+		esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		return 2;
+	}
+	if (c < 0x20 || c >= 0x7f) {
+		esc[0] = '\\';
+		esc[1] = 'x';
+		esc[2] = hex[c >> 4];
+		esc[3] = hex[c & 15];
+		return 4;
+	}
+	esc[0] = (char)c;
+	return 1;
+}
+
+size_t
+pxe_log_escape_flags(char *dst, size_t cap, const char *src, size_t len,
+    unsigned flags)
+{
+	char esc[4];
+	size_t o = 0, i, total = 0, room, elen;
 
 	if (cap == 0)
 		return 0;
+	for (i = 0; i < len; i++)
+		total += escape_one((unsigned char)src[i], flags, esc);
+	/* All of it, or as much as leaves room for "..." (never half an
+	 * escape). */
+	room = total < cap ? cap - 1 : cap > 4 ? cap - 4 : 0;
 	for (i = 0; i < len; i++) {
-		c = (unsigned char)src[i];
-		elen = 0;
-		if (c == '\\' || c == '"') {
-			esc[elen++] = '\\';
-			esc[elen++] = (char)c;
-		} else if (c == '\n' || c == '\r' || c == '\t') {
-			esc[elen++] = '\\';
-			esc[elen++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		} else if (c < 0x20 || c >= 0x7f) {
-			esc[elen++] = '\\';
-			esc[elen++] = 'x';
-			esc[elen++] = hex[c >> 4];
-			esc[elen++] = hex[c & 15];
-		} else {
-			esc[elen++] = (char)c;
-		}
-		if (o + elen + 4 > cap && i + 1 < len) {
-			/* No room for this and an ellipsis: cut here. */
-			if (o + 4 <= cap) {
-				memcpy(dst + o, "...", 3);
-				o += 3;
-			}
+		elen = escape_one((unsigned char)src[i], flags, esc);
+		if (o + elen > room)
 			break;
-		}
-		if (o + elen + 1 > cap)
-			break;
-		for (k = 0; k < elen; k++)
-			dst[o++] = esc[k];
+		memcpy(dst + o, esc, elen);
+		o += elen;
+	}
+	if (i < len && o + 4 <= cap) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
 	}
 	dst[o] = '\0';
 	return o;
+}
+
+void
+pxe_log_drop_flush(struct pxe_droplog *dl)
+{
+	if (dl->n > PXE_DROP_LOG_PER_SEC) {
+		pxe_log(PXE_LOG_WARN, "%u more malformed packets dropped",
+		    dl->n - PXE_DROP_LOG_PER_SEC);
+		dl->n = PXE_DROP_LOG_PER_SEC;
+	}
+}
+
+void
+pxe_log_drop(struct pxe_droplog *dl, uint64_t now, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (now - dl->at >= 1000) {
+		pxe_log_drop_flush(dl);
+		dl->at = now;
+		dl->n = 0;
+	}
+	if (dl->n++ >= PXE_DROP_LOG_PER_SEC)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pxe_log(PXE_LOG_WARN, "dropped packet %s", msg);
 }

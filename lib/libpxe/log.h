@@ -11,6 +11,7 @@
 #define PXE_LOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum pxe_log_level {
 	PXE_LOG_ERR = 0,
@@ -31,6 +32,12 @@ int pxe_log_open(const char *where);
 int pxe_log_reopen(void);
 void pxe_log_close(void);
 void pxe_log_set_level(enum pxe_log_level level);
+/*
+ * A daemon's start: the sink (--log WHERE) and the level from its
+ * verbosity (-1 quiet: warnings; 0: info; 1 verbose: debug).  0, or
+ * -errno said on stderr ("pxe-tftpd: --log: cannot open 'x': ...").
+ */
+int pxe_log_setup(const char *where, int verbosity);
 enum pxe_log_level pxe_log_get_level(void);
 
 void pxe_log(enum pxe_log_level level, const char *fmt, ...)
@@ -41,11 +48,36 @@ void pxe_log(enum pxe_log_level level, const char *fmt, ...)
 #define log_debug(...)	pxe_log(PXE_LOG_DEBUG, __VA_ARGS__)
 
 /*
- * Copy len bytes of src into dst (capacity cap, always NUL-terminated when
- * cap > 0) with anything not printable ASCII, and the backslash and double
- * quote, written as C escapes (\n, \\, \", \x1b).  Output that would not fit
- * is cut and ends in "...".  Returns strlen(dst).
+ * The one escaper for strings from the network, used by the servers and
+ * the sniffer alike.  Copy len bytes of src into dst (capacity cap, always
+ * NUL-terminated when cap > 0) with anything not printable ASCII, and the
+ * backslash and double quote, written as C escapes (\n, \\, \", \x1b).
+ * Output that would not fit is cut and ends in "...".  Returns strlen(dst).
  */
 size_t pxe_log_escape(char *dst, size_t cap, const char *src, size_t len);
+/*
+ * The same with flags: PXE_ESC_BACKSLASH keeps a backslash as it is, for
+ * Windows paths and DOMAIN\user names (SMB), as strnvis' VIS_NOSLASH does.
+ */
+#define PXE_ESC_BACKSLASH	1u
+size_t pxe_log_escape_flags(char *dst, size_t cap, const char *src,
+    size_t len, unsigned flags);
+
+/*
+ * One rate-limited logger for dropped packets, so that a flood cannot
+ * flood the log: at most PXE_DROP_LOG_PER_SEC lines a second, and one
+ * line that says how many more were dropped.  Each daemon keeps one in
+ * its context (zeroed to start); now is the loop's clock in ms.
+ */
+#define PXE_DROP_LOG_PER_SEC	5
+struct pxe_droplog {
+	uint64_t at;		/* start of the current second, ms */
+	unsigned n;		/* drops in it */
+};
+/* Log "dropped packet " and the rest of the line, within the limit. */
+void pxe_log_drop(struct pxe_droplog *dl, uint64_t now, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Say how many drops the limit kept out of the log (at the counters). */
+void pxe_log_drop_flush(struct pxe_droplog *dl);
 
 #endif

@@ -331,6 +331,11 @@ pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
 	free(lo);
 	if (argidx)
 		*argidx = optind;
+	else if (r == 0 && optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n",
+		    spec->prog, argv[optind]);
+		r = 2;
+	}
 	/* --help, --version or an error: the program exits without them. */
 	if (r != 0)
 		pxe_opts_free(spec->mem);

@@ -63,7 +63,9 @@ struct pxe_opts_spec {
  * Parse argv (and any -C files) through spec.  Returns 0 to go on; 1 when
  * --help or --version was printed (exit 0); 2 on a usage error, already
  * reported on stderr (exit 2); then the values kept from files are freed
- * already.  *argidx gets the index of the first non-option argument.
+ * already.  *argidx gets the index of the first non-option argument; with
+ * argidx NULL the program takes none, and one is a usage error ("PROG:
+ * unexpected argument 'x' (see --help)", 2).
  */
 int pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
     int *argidx);

@@ -611,4 +611,11 @@ bool smb2_has_wildcard(const char *pat, size_t plen);
 /* Unix time (seconds, nanoseconds) as a FILETIME. */
 uint64_t smb2_filetime(int64_t sec, long nsec);
 
+/* Round up to a multiple of 8 (compounds and contexts are aligned so). */
+static inline size_t
+smb2_align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
 #endif

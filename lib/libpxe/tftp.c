@@ -42,26 +42,31 @@ only_padding(const struct pxe_buf *b)
 /*
  * Read "name\0value\0" pairs until the end of b into opts (up to max; the
  * rest are counted in *dropped).  A trailing run of NUL bytes is padding.
- * 0 or -EBADMSG.
+ * Reading stops at the first pair that is not complete (an empty name, a
+ * name or value without its NUL): *tail gets the bytes from there to the
+ * end, and the complete pairs before it are kept.
  */
-static int
+static void
 parse_opts(struct pxe_buf *b, struct tftp_opt *opts, unsigned max,
-    unsigned *n, unsigned *dropped)
+    unsigned *n, unsigned *dropped, size_t *tail)
 {
 	const char *name, *value;
-	size_t nlen;
+	size_t nlen, start;
 
 	*n = 0;
 	*dropped = 0;
+	*tail = 0;
 	while (pxe_buf_left(b) > 0) {
 		if (only_padding(b))
-			return 0;
+			return;
+		start = b->off;
 		name = pxe_buf_get_cstr(b, &nlen);
-		if (name == NULL || nlen == 0)
-			return -EBADMSG;
-		value = pxe_buf_get_cstr(b, NULL);
-		if (value == NULL)
-			return -EBADMSG;
+		value = name != NULL && nlen > 0 ?
+		    pxe_buf_get_cstr(b, NULL) : NULL;
+		if (value == NULL) {
+			*tail = b->len - start;
+			return;
+		}
 		if (*n < max) {
 			opts[*n].name = name;
 			opts[*n].value = value;
@@ -70,7 +75,6 @@ parse_opts(struct pxe_buf *b, struct tftp_opt *opts, unsigned max,
 			(*dropped)++;
 		}
 	}
-	return 0;
 }
 
 static const struct {
@@ -109,8 +113,9 @@ tftp_parse_request(const void *pkt, size_t len, struct tftp_request *req)
 	if (i == sizeof(modes) / sizeof(modes[0]))
 		return -EINVAL;
 	req->mode = modes[i].mode;
-	return parse_opts(&b, req->opts, TFTP_MAX_OPTS, &req->nopts,
-	    &req->opts_dropped);
+	parse_opts(&b, req->opts, TFTP_MAX_OPTS, &req->nopts,
+	    &req->opts_dropped, &req->tail_len);
+	return 0;
 }
 
 int
@@ -177,11 +182,13 @@ tftp_parse_oack(const void *pkt, size_t len, struct tftp_opt *opts,
 {
 	struct pxe_buf b;
 	unsigned dropped;
+	size_t tail;
 
 	pxe_buf_init_ro(&b, pkt, len);
 	if (pxe_buf_get_be16(&b) != TFTP_OACK || !pxe_buf_ok(&b))
 		return -EBADMSG;
-	return parse_opts(&b, opts, max, n, &dropped);
+	parse_opts(&b, opts, max, n, &dropped, &tail);
+	return tail > 0 ? -EBADMSG : 0;
 }
 
 static ssize_t

@@ -73,6 +73,7 @@ struct tftp_request {
 	struct tftp_opt opts[TFTP_MAX_OPTS];	/* in packet order */
 	unsigned nopts;
 	unsigned opts_dropped;		/* options past TFTP_MAX_OPTS */
+	size_t tail_len;		/* bytes of a malformed tail, ignored */
 };
 
 /*
@@ -83,11 +84,14 @@ int tftp_opcode_of(const void *pkt, size_t len);
 
 /*
  * Parse an RRQ or WRQ.  0 on success; -EBADMSG when malformed (short, empty
- * filename, filename or mode without NUL, an option name without a value, an
- * empty option name); -EPROTO when the opcode is not RRQ/WRQ; -EINVAL when the
- * mode is not netascii, octet or mail (case-insensitive).  Trailing garbage
- * after the last complete option pair is tolerated only if it is a run of NUL
- * bytes (some clients pad); anything else is -EBADMSG.
+ * filename, filename or mode without NUL); -EPROTO when the opcode is not
+ * RRQ/WRQ; -EINVAL when the mode is not netascii, octet or mail
+ * (case-insensitive).  After the mode, the complete "name\0value\0" pairs
+ * are kept; a run of NUL bytes after them is padding (some clients pad),
+ * and anything else (an empty name, a name without a value, a value
+ * without its NUL: firmware such as Apple's OpenFirmware sends such tails)
+ * ends the options there and is counted in tail_len, as OpenBSD's tftpd
+ * and iPXE do, instead of refusing the request.
  */
 int tftp_parse_request(const void *pkt, size_t len, struct tftp_request *req);
 

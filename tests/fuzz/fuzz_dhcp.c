@@ -1,6 +1,7 @@
 /*
  * Fuzz target for lib/libpxe/dhcp: the decoder, every accessor, every
- * present option printed as text, the PXE helpers, and a reply rebuilt
+ * present option printed as text and read back as the same bytes (else
+ * abort), the PXE helpers, and a reply rebuilt
  * from the options found, which must decode again.  Built as a libFuzzer
  * target with --enable-fuzzing (clang), else linked with replay.c.
  */
@@ -18,15 +19,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct dhcp_msg m, back;
 	static struct dhcp_reply r;
 	static uint8_t out[DHCP_MAX_PKT];
-	uint8_t *copy, u8, val[256];
+	/* A joined long option is up to 65535 bytes; its text up to four
+	 * characters a byte and two quotes. */
+	static uint8_t val[65536];
+	static char text[4 * 65536 + 8];
+	uint8_t *copy, u8;
 	const uint8_t *v;
-	char text[1024];
 	const char *why;
 	uint16_t u16;
 	uint32_t u32;
-	size_t len;
+	size_t len, t;
 	unsigned i;
 	ssize_t n;
+	int r2;
 
 	/* A private copy so that reads past the end are caught by ASan. */
 	if ((copy = malloc(size ? size : 1)) == NULL)
@@ -47,11 +52,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			v = dhcp_opt_get(&m, m.order[i], &len);
 			if (v == NULL)
 				abort();
-			dhcp_opt_to_text(m.order[i], v, len, text,
+			/* The text reads back as the same bytes (text is
+			 * large enough that no option is cut short). */
+			t = dhcp_opt_to_text(m.order[i], v, len, text,
 			    sizeof(text));
-			/* Text of a known format encodes back. */
-			dhcp_opt_from_text(m.order[i], text, val, sizeof(val),
-			    &why);
+			if (t + 1 >= sizeof(text))
+				abort();
+			r2 = dhcp_opt_from_text(m.order[i], text, val,
+			    sizeof(val), &why);
+			if (r2 < 0 || (size_t)r2 != len ||
+			    memcmp(val, v, len) != 0)
+				abort();
 			if (m.order[i] != DHCP_OPT_OVERLOAD)
 				dhcp_reply_add(&r, m.order[i], v, len);
 		}

@@ -32,8 +32,11 @@ raw 00016600 'ERROR 4 "Malformed request"'
 # mode "mail" (obsolete) and an unknown mode
 raw 000166006d61696c00 'ERROR 4 "Unsupported transfer mode"'
 raw 000166006269746500 'ERROR 4 "Unsupported transfer mode"'
-# option name without value
-raw 000166006f6374657400626c6b73697a6500 'ERROR 4 "Malformed request"'
+# A malformed tail after the options (an option name without value, junk
+# bytes) is ignored and the complete options are served, as firmware needs.
+raw 000166006f6374657400626c6b73697a6500 'DATA (516 bytes)'
+raw 000166006f63746574007473697a65003000fffe 'OACK tsize=5000'
+expect_log 'request from 127\.0\.0\.1: 2 bytes after the last complete option ignored' "tail line"
 # DATA, ACK, and opcode 9 to the server port: dropped without an answer
 raw 00030001616263 'no reply'
 raw 00040001 'no reply'

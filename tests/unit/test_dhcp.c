@@ -373,12 +373,20 @@ static const struct {
 	{ "200", "beef", 2, "be:ef" },
 	{ "pxelinux-configfile", "pxelinux.cfg/special", 20,
 	  "\"pxelinux.cfg/special\"" },
+	/* What to_text prints reads back: quoted strings, named
+	 * architectures, and values that do not fit their format. */
+	{ "domain-name", "\"a\\001b\\\\\"", 4, NULL },
+	{ "domain-name", "\"a\\9\"", -EINVAL, NULL },
+	{ "client-arch", "9 (efi-x64),7 (efi-bc)", 4, NULL },
+	{ "subnet-mask", "0x0a:00:00", 3, NULL },
+	{ "ip-forwarding", "0x02", 1, NULL },
+	{ "message-type", "0", 1, NULL },
 };
 
 static void
 test_text(void)
 {
-	uint8_t val[256];
+	uint8_t val[256], again[256];
 	char out[512], nb[16];
 	const char *why;
 	size_t i;
@@ -400,6 +408,10 @@ test_text(void)
 		    sizeof(out));
 		tap_str(out, texts[i].back ? texts[i].back : texts[i].text,
 		    "  and back");
+		tap_is(dhcp_opt_from_text((uint8_t)code, out, again,
+		    sizeof(again), &why), n, "  which reads back");
+		tap_ok(memcmp(again, val, (size_t)n) == 0,
+		    "  as the same bytes");
 	}
 	tap_is(dhcp_opt_code("DNS-SERVER"), 6, "names are case-insensitive");
 	tap_is(dhcp_opt_code("nonsense"), -1, "unknown name");
@@ -410,7 +422,7 @@ test_text(void)
 	/* Wrong lengths print as hex, never past the value. */
 	dhcp_opt_to_text(1, (const uint8_t *)"\x0a\x00\x00", 3, out,
 	    sizeof(out));
-	tap_str(out, "0a:00:00", "3-byte subnet mask printed as hex");
+	tap_str(out, "0x0a:00:00", "3-byte subnet mask printed as hex");
 	dhcp_opt_to_text(12, (const uint8_t *)"a\001b", 3, out, sizeof(out));
 	tap_str(out, "\"a\\001b\"", "control bytes escaped");
 	tap_is(dhcp_opt_to_text(55, (const uint8_t *)"\x01\x02\x03", 3, out,

@@ -17,37 +17,45 @@ static const struct {
 	size_t len;
 	int ret;
 	unsigned nopts;
+	size_t tail;		/* bytes of a malformed tail ignored */
 } requests[] = {
-	{ "plain RRQ", V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0), 0, 0 },
+	{ "plain RRQ", V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0), 0, 0, 0 },
 	{ "WRQ netascii, mode in capitals",
-	  V(0, 2, 'f', 0, 'N', 'E', 'T', 'A', 'S', 'C', 'I', 'I', 0), 0, 0 },
+	  V(0, 2, 'f', 0, 'N', 'E', 'T', 'A', 'S', 'C', 'I', 'I', 0), 0, 0, 0 },
 	{ "RRQ with two options",
 	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 'b', 'l', 'k', 's', 'i',
 	    'z', 'e', 0, '1', '4', '6', '8', 0, 't', 's', 'i', 'z', 'e', 0, '0',
-	    0), 0, 2 },
+	    0), 0, 2, 0 },
 	{ "NUL padding after options is tolerated",
 	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 't', 's', 'i', 'z', 'e',
-	    0, '0', 0, 0, 0, 0), 0, 1 },
+	    0, '0', 0, 0, 0, 0), 0, 1, 0 },
 	{ "empty option value is kept",
-	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 'x', 0, 0), 0, 1 },
-	{ "one byte", V(0), -EBADMSG, 0 },
-	{ "empty", V(), -EBADMSG, 0 },
-	{ "opcode only", V(0, 1), -EBADMSG, 0 },
-	{ "DATA is not a request", V(0, 3, 0, 1, 'x'), -EPROTO, 0 },
-	{ "opcode 9", V(0, 9, 'a', 0, 'o', 'c', 't', 'e', 't', 0), -EPROTO, 0 },
+	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 'x', 0, 0), 0, 1, 0 },
+	{ "one byte", V(0), -EBADMSG, 0, 0 },
+	{ "empty", V(), -EBADMSG, 0, 0 },
+	{ "opcode only", V(0, 1), -EBADMSG, 0, 0 },
+	{ "DATA is not a request", V(0, 3, 0, 1, 'x'), -EPROTO, 0, 0 },
+	{ "opcode 9", V(0, 9, 'a', 0, 'o', 'c', 't', 'e', 't', 0), -EPROTO, 0,
+	  0 },
 	{ "empty filename", V(0, 1, 0, 'o', 'c', 't', 'e', 't', 0), -EBADMSG,
-	  0 },
-	{ "filename without NUL", V(0, 1, 'a', 'b'), -EBADMSG, 0 },
-	{ "mode without NUL", V(0, 1, 'a', 0, 'o', 'c', 't'), -EBADMSG, 0 },
-	{ "unknown mode", V(0, 1, 'a', 0, 'b', 'i', 'n', 0), -EINVAL, 0 },
-	{ "option without value",
+	  0, 0 },
+	{ "filename without NUL", V(0, 1, 'a', 'b'), -EBADMSG, 0, 0 },
+	{ "mode without NUL", V(0, 1, 'a', 0, 'o', 'c', 't'), -EBADMSG, 0, 0 },
+	{ "unknown mode", V(0, 1, 'a', 0, 'b', 'i', 'n', 0), -EINVAL, 0, 0 },
+	/* A malformed tail ends the options; the complete pairs are kept. */
+	{ "option without value: served, tail ignored",
 	  V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 't', 's', 'i', 'z', 'e',
-	    0), -EBADMSG, 0 },
-	{ "option value without NUL",
-	  V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 't', 0, '5'), -EBADMSG,
-	  0 },
-	{ "garbage after options",
-	  V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 0, 'x'), -EBADMSG, 0 },
+	    0), 0, 0, 6 },
+	{ "option value without NUL: served, tail ignored",
+	  V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 't', 0, '5'), 0, 0, 3 },
+	{ "garbage after options: served, tail ignored",
+	  V(0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0, 0, 'x'), 0, 0, 2 },
+	{ "complete pair kept before a junk tail",
+	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 't', 's', 'i', 'z', 'e',
+	    0, '0', 0, 0xff, 0xfe), 0, 1, 2 },
+	{ "junk after NUL padding is a tail",
+	  V(0, 1, 'f', 0, 'o', 'c', 't', 'e', 't', 0, 't', 's', 'i', 'z', 'e',
+	    0, '0', 0, 0, 0, 'j'), 0, 1, 3 },
 };
 
 static void
@@ -60,9 +68,12 @@ test_requests(void)
 	for (i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
 		r = tftp_parse_request(requests[i].pkt, requests[i].len, &req);
 		tap_is(r, requests[i].ret, "parse_request: %s", requests[i].what);
-		if (r == 0)
+		if (r == 0) {
 			tap_is(req.nopts, requests[i].nopts, "  %s: options",
 			    requests[i].what);
+			tap_is(req.tail_len, requests[i].tail, "  %s: tail",
+			    requests[i].what);
+		}
 	}
 
 	static const uint8_t rrq[] = { 0, 1, 'p', 'x', 'e', 'l', 'i', 'n',
