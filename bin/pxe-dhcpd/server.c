@@ -758,6 +758,14 @@ on_proxy(struct ctx *c, int type, struct sockaddr_in *src)
 		c->d->c.ignored++;
 		return;
 	}
+	/* An HTTP boot client takes the URL from the offer and asks the
+	 * router, not us, for its address: an ACK from here would carry no
+	 * address and the firmware would decline the router's. */
+	if (dhcp_is_httpclient(c->m) && !dhcp_is_pxeclient(c->m) &&
+	    type != DHCPDISCOVER) {
+		c->d->c.ignored++;
+		return;
+	}
 	if (type == DHCPREQUEST && !c->port4011 &&
 	    (dhcp_opt_ip(c->m, DHCP_OPT_SERVERID, &sid) < 0 ||
 	    sid != c->ifc->addr)) {

@@ -149,5 +149,11 @@ has "yiaddr 0.0.0.0"
 has 'file "http://10.66.0.1/winpe.iso"'
 has 'option 60 vendor-class "HTTPClient"'
 expect_log "DHCPOFFER\\($VS\\) proxy 20:6a:8a:0f:74:89 http://10\\.66\\.0\\.1/winpe\\.iso" "proxy HTTP offer line"
+# Its REQUEST is the router's to answer, even naming this server's address
+# (a router and the boot server on one machine): an ACK with no address
+# from here made OVMF decline the router's lease.
+Q="proxy, UEFI HTTP boot client's REQUEST"
+ask -H -a 16 -m 20:6a:8a:0f:74:89 -t request -S 10.66.0.1 -r 10.66.0.120 -w 500 &&
+    fail "proxyDHCP answered an HTTP boot client's REQUEST: $(cat "$T/r")"
 stop_dhcpd
 exit 0
