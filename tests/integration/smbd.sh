@@ -136,7 +136,7 @@ done
 expect_log "share list sent|tree connect .*IPC\\$" "IPC\$ connected"
 
 # SIGUSR1: the counters.
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log "counters: connections [0-9]+ .*logon failures [1-9]" "counters"
 
 # impacket, through the SMB1 NEGOTIATE (SMB 2.???) and with each dialect.
