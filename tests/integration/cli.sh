@@ -6,14 +6,6 @@
 
 mkfile f 1000
 
-# status WANT CMD...: run CMD, its exit status must be WANT.
-status() {
-	want=$1
-	shift
-	st=0
-	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
-	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
-}
 
 status 0 "$PXE_TFTPD" --help
 grep -q -- '--max-blksize' "$T/cmd.out" || fail "--help does not list --max-blksize"

@@ -103,6 +103,16 @@ wait_log() {
 	return 0
 }
 
+# status WANT CMD...: run CMD (10 s at most), its exit status must be WANT;
+# its output is in $T/cmd.out.
+status() {
+	want=$1
+	shift
+	st=0
+	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
+	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
+}
+
 # start_server NAME COMMAND...: run COMMAND in the background, logging to
 # $LOG (emptied first), until it logs "listening" (or $READY) within 5 s;
 # its pid goes in $SERVER_PID, which cleanup stops.
