@@ -228,25 +228,11 @@ deps_write(struct mkwinpe *m)
 const char *
 deps_read_password(struct mkwinpe_config *c, const char *path)
 {
-	char line[1024];
-	FILE *f = fopen(path, "re");
-	size_t n;
+	const char *why;
 
 	c->password_file = path;
-	if (f == NULL)
-		return "cannot be read";
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n == 0)
-		return "has an empty first line";
-	free(c->password_buf);
-	c->password_buf = strdup(line);
-	memset(line, 0, sizeof(line));
-	if (c->password_buf == NULL)
-		return "cannot be stored";
+	if ((why = pxe_opt_secret_file(path, &c->password_buf)) != NULL)
+		return why;
 	c->smb_password = c->password_buf;
 	if (script_check_value(SV_PASSWORD, c->smb_password) != NULL)
 		return "has a first line the start script cannot carry (a "

@@ -240,8 +240,9 @@ mkdir_p(struct mkwinpe *m, const char *path)
 	return 0;
 }
 
-/* The directory a scratch copy of boot.wim goes to: beside an output. */
-static void
+/* The directory beside an output: where a scratch copy of boot.wim and
+ * the stage go. */
+void
 output_dir(const struct mkwinpe_config *c, char *dir, size_t cap)
 {
 	const char *p = c->out_wim ? c->out_wim : c->out_iso;

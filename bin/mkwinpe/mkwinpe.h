@@ -219,6 +219,9 @@ int stage_tree(struct mkwinpe *m, const char *opt, const char *src,
 /* Date the stage's folders; then it is ready for wimlib. */
 int stage_end(struct mkwinpe *m);
 void stage_remove(struct mkwinpe *m);
+/* The folder beside the outputs (--wim, else --iso, else --tftp's);
+ * main.c. */
+void output_dir(const struct mkwinpe_config *c, char *dir, size_t cap);
 
 /* check.c */
 /* --check; 0 usable (one line on stdout), 1 not (m->err set). */

@@ -213,32 +213,12 @@ put_dirs(struct mkwinpe *m, const char *rel)
 	return 0;
 }
 
-/* The folder beside the outputs where the stage goes. */
-static void
-stage_parent(const struct mkwinpe_config *c, char *dir, size_t cap)
-{
-	const char *p = c->out_wim ? c->out_wim : c->out_iso;
-	const char *slash;
-
-	if (p == NULL) {
-		snprintf(dir, cap, "%s", c->out_tftp);
-		return;
-	}
-	slash = strrchr(p, '/');
-	if (slash == NULL)
-		snprintf(dir, cap, ".");
-	else if (slash == p)
-		snprintf(dir, cap, "/");
-	else
-		snprintf(dir, cap, "%.*s", (int)(slash - p), p);
-}
-
 int
 stage_begin(struct mkwinpe *m)
 {
 	char dir[PATH_MAX];
 
-	stage_parent(&m->cfg, dir, sizeof(dir));
+	output_dir(&m->cfg, dir, sizeof(dir));
 	if ((size_t)snprintf(m->stage, sizeof(m->stage),
 	    "%s/.mkwinpe-stage-XXXXXX", dir) >= sizeof(m->stage) ||
 	    mkdtemp(m->stage) == NULL) {

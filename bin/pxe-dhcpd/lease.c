@@ -343,6 +343,20 @@ load(struct lease_store *ls, unsigned *bad)
 	return 0;
 }
 
+/* The store's descriptor and memory, whatever was set up. */
+static void
+store_free(struct lease_store *ls)
+{
+	if (ls->fd >= 0)
+		close(ls->fd);
+	free(ls->by_addr.slot);
+	free(ls->by_client.slot);
+	free(ls->v);
+	free(ls->pend);
+	free(ls->path);
+	free(ls);
+}
+
 int
 lease_store_open(struct lease_store **out, const char *path, unsigned *bad)
 {
@@ -370,14 +384,7 @@ lease_store_open(struct lease_store **out, const char *path, unsigned *bad)
 	*out = ls;
 	return 0;
 fail:
-	if (ls->fd >= 0)
-		close(ls->fd);
-	free(ls->by_addr.slot);
-	free(ls->by_client.slot);
-	free(ls->v);
-	free(ls->pend);
-	free(ls->path);
-	free(ls);
+	store_free(ls);
 	return e;
 }
 
@@ -393,13 +400,7 @@ lease_store_close(struct lease_store *ls)
 	 * start, which compacts before the privilege drop. */
 	if ((e = lease_commit(ls)) == 0)
 		lease_compact(ls);
-	close(ls->fd);
-	free(ls->by_addr.slot);
-	free(ls->by_client.slot);
-	free(ls->v);
-	free(ls->pend);
-	free(ls->path);
-	free(ls);
+	store_free(ls);
 	return e;
 }
 

@@ -95,28 +95,6 @@ add_share(struct smbd_config *c, const char *arg)
 }
 
 static const char *
-read_password(struct smbd_config *c, const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (f == NULL)
-		return "cannot be read";
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n == 0)
-		return "has an empty first line";
-	free(c->password);
-	c->password = strdup(line);
-	memset(line, 0, sizeof(line));
-	return c->password ? NULL : "cannot be stored";
-}
-
-static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct smbd_config *c = ctx;
@@ -133,7 +111,7 @@ set_option(void *ctx, int id, const char *arg)
 		free(c->password);
 		c->password = strdup(arg);
 		return c->password ? NULL : "cannot be stored";
-	case O_PASSWORD_FILE: return read_password(c, arg);
+	case O_PASSWORD_FILE: return pxe_opt_secret_file(arg, &c->password);
 	case O_GUEST: c->guest = true; return NULL;
 	case O_LISTEN:
 		if (c->nlisten == SMBD_MAX_LISTEN)

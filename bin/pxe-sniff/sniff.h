@@ -1,7 +1,8 @@
 /*
  * pxe-sniff: shared declarations.  main.c opens the capture and feeds
- * frames to track.c, which follows each client through DHCP and TFTP and
- * reports events through out.c; at the end rules.c names what failed.
+ * frames to track.c, which follows each client through DHCP and TFTP (and
+ * smb.c through SMB2) and reports events through out.c; at the end
+ * rules.c names what failed.
  */
 #ifndef PXE_SNIFF_H
 #define PXE_SNIFF_H

@@ -1,5 +1,5 @@
 /*
- * fsroot: resolve the names clients ask for (TFTP, and later SMB) to files
+ * fsroot: resolve the names clients ask for (TFTP, HTTP and SMB) to files
  * under one served root, and never outside it.  A leading '/' or '\' is
  * dropped, '\' becomes '/', empty and "." components are skipped; "..",
  * NUL bytes inside the name, over-long names and anything that would leave

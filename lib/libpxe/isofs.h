@@ -11,7 +11,7 @@
  * ISO9660 directory record), so any byte range can be read in any order,
  * and a file recorded as one contiguous extent reports its byte offset in
  * the image (mkwinpe cuts such files out of the source ISO instead of
- * copying them; pxe-smbd will serve them).  Limits: UDF directories must
+ * copying them; pxe-smbd serves shares from them).  Limits: UDF directories must
  * be File Entries in one extent (libudf), ISO9660 files one extent below
  * 4 GiB (libiso9660 2.1); libcdio's own messages are silenced.  An isofs
  * is not safe to use from two threads at once.

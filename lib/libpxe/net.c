@@ -94,21 +94,28 @@ pxe_net_set_nonblock(int fd)
 	return 0;
 }
 
+/* Close fd after a failed call, keeping its errno: -errno. */
+static int
+close_errno(int fd)
+{
+	int err = -errno;
+
+	close(fd);
+	return err;
+}
+
 /* A UDP socket of sa's family, bound to ifname if given; fd or -errno. */
 static int
 udp_socket(int family, const char *ifname)
 {
-	int fd, err;
+	int fd;
 
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-	    (socklen_t)strlen(ifname) + 1) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
+	    (socklen_t)strlen(ifname) + 1) < 0)
+		return close_errno(fd);
 	return fd;
 }
 
@@ -116,7 +123,7 @@ int
 pxe_net_udp_listen(const struct sockaddr *sa, socklen_t len, const char *ifname,
     bool reuse)
 {
-	int fd, on = 1, err;
+	int fd, on = 1;
 
 	if ((fd = udp_socket(sa->sa_family, ifname)) < 0)
 		return fd;
@@ -137,9 +144,7 @@ pxe_net_udp_listen(const struct sockaddr *sa, socklen_t len, const char *ifname,
 		goto fail;
 	return fd;
 fail:
-	err = -errno;
-	close(fd);
-	return err;
+	return close_errno(fd);
 }
 
 int
@@ -159,7 +164,7 @@ pxe_net_set_rcvbuf(int fd, int bytes)
 int
 pxe_net_tcp_listen(const struct sockaddr *sa, socklen_t len, int backlog)
 {
-	int fd, on = 1, err;
+	int fd, on = 1;
 
 	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
@@ -174,16 +179,14 @@ pxe_net_tcp_listen(const struct sockaddr *sa, socklen_t len, int backlog)
 		goto fail;
 	return fd;
 fail:
-	err = -errno;
-	close(fd);
-	return err;
+	return close_errno(fd);
 }
 
 int
 pxe_net_udp_connect(const struct sockaddr *local, socklen_t locallen,
     const struct sockaddr *peer, socklen_t peerlen, const char *ifname)
 {
-	int fd, err;
+	int fd;
 
 	if ((fd = udp_socket(peer->sa_family, ifname)) < 0)
 		return fd;
@@ -193,9 +196,7 @@ pxe_net_udp_connect(const struct sockaddr *local, socklen_t locallen,
 		goto fail;
 	return fd;
 fail:
-	err = -errno;
-	close(fd);
-	return err;
+	return close_errno(fd);
 }
 
 /* Fill pi->local and pi->ifindex from the control messages of msg. */

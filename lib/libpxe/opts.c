@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,4 +341,26 @@ pxe_opts_parse(const struct pxe_opts_spec *spec, int argc, char **argv,
 	if (r != 0)
 		pxe_opts_free(spec->mem);
 	return r;
+}
+
+const char *
+pxe_opt_secret_file(const char *path, char **out)
+{
+	char line[1024];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (f == NULL)
+		return "cannot be read";
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0)
+		return "has an empty first line";
+	free(*out);
+	*out = strdup(line);
+	memset(line, 0, sizeof(line));
+	return *out ? NULL : "cannot be stored";
 }

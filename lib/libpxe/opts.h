@@ -89,4 +89,11 @@ int pxe_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  * not needed: the text is written into buf. */
 const char *pxe_range_msg(char *buf, size_t cap, uint64_t min, uint64_t max);
 
+/*
+ * A --password-file: its first line (without the line end) into *out
+ * (malloc'd; the old *out freed, the line buffer wiped).  NULL, or what is
+ * wrong with the file, for the option handler to return.
+ */
+const char *pxe_opt_secret_file(const char *path, char **out);
+
 #endif

@@ -6,14 +6,6 @@
 
 mkfile f 1000
 
-# status WANT CMD...: run CMD, its exit status must be WANT.
-status() {
-	want=$1
-	shift
-	st=0
-	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
-	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
-}
 
 status 0 "$PXE_TFTPD" --help
 grep -q -- '--max-blksize' "$T/cmd.out" || fail "--help does not list --max-blksize"
@@ -46,8 +38,8 @@ grep -q 'bad.conf:1' "$T/cmd.out" || fail "bad config line not located: $(cat "$
 
 LOG=$T/file.log		# start_tftpd waits for "listening on" there
 start_tftpd -C "$T/tftpd.conf" --pid-file "$T/pid" -L "$T/file.log"
-[ "$(cat "$T/pid" 2>/dev/null)" = "$TFTPD_PID" ] ||
-    fail "pid file has '$(cat "$T/pid" 2>/dev/null)', want $TFTPD_PID"
+[ "$(cat "$T/pid" 2>/dev/null)" = "$SERVER_PID" ] ||
+    fail "pid file has '$(cat "$T/pid" 2>/dev/null)', want $SERVER_PID"
 need curl
 curl -s --tftp-blksize 1468 "tftp://127.0.0.1:$PORT/f" -o "$T/out" ||
     fail "curl fetch"
@@ -57,9 +49,9 @@ expect_log 'RRQ "f" from' "-C verbose applied"
 
 # logrotate: move the file away, SIGHUP, the server writes a new one.
 mv "$T/file.log" "$T/file.log.1"
-kill -HUP "$TFTPD_PID"
+kill -HUP "$SERVER_PID"
 sleep 0.2
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log 'counters: transfers 1 \(ok 1' "counters in the reopened log"
 stop_tftpd
 [ ! -e "$T/pid" ] || fail "pid file left behind after a clean stop"
@@ -74,10 +66,10 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
 	chmod 0644 "$ROOT/f"
 	LOG=$T/user.log
 	start_tftpd --user nobody --pid-file "$T/run/pxe-tftpd.pid"
-	[ "$(cat "$T/run/pxe-tftpd.pid" 2>/dev/null)" = "$TFTPD_PID" ] ||
+	[ "$(cat "$T/run/pxe-tftpd.pid" 2>/dev/null)" = "$SERVER_PID" ] ||
 	    fail "--user: pid file has '$(cat "$T/run/pxe-tftpd.pid" 2>/dev/null)'"
-	[ "$(stat -c %U "/proc/$TFTPD_PID")" = nobody ] ||
-	    fail "--user nobody: the server runs as $(stat -c %U "/proc/$TFTPD_PID")"
+	[ "$(stat -c %U "/proc/$SERVER_PID")" = nobody ] ||
+	    fail "--user nobody: the server runs as $(stat -c %U "/proc/$SERVER_PID")"
 	curl -s "tftp://127.0.0.1:$PORT/f" -o "$T/out2" || fail "curl as nobody"
 	same "$ROOT/f" "$T/out2" "a fetch from a server running as nobody"
 	stop_tftpd

@@ -56,7 +56,7 @@ for g in "$T"/got/*; do
 done
 [ "$(ls "$T/got" | wc -l)" = $((N / 10)) ] || fail "not every checked transfer was written"
 
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log "counters: transfers $N \\(ok $N, failed 0" "counters: $N ok, none failed"
 peak=$(sed -n 's/.*counters: .*, peak \([0-9]*\)).*/\1/p' "$LOG" | tail -n 1)
 say "at most $peak transfers at once"

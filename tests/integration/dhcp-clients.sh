@@ -11,19 +11,7 @@ need busybox dhclient dhcpcd
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 [ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
 
-S=pxekit-ds-$$
-C=pxekit-dc-$$
-VS=dhs$$
-VC=dhc$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.66.0.1/24 dev "$VS"
-ip -n "$S" link set "$VS" up
-ip -n "$S" link set lo up
-ip -n "$C" link set "$VC" up
-ip -n "$C" link set lo up
+netns_pair dh 10.66.0.1/24
 CMAC=$(ip -n "$C" -o link show "$VC" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 
 LEASES=$T/leases
@@ -32,7 +20,7 @@ ip netns exec "$S" "$PXE_DHCPD" -i "$VS" --range 10.66.0.100,10.66.0.150,10m \
     --router 10.66.0.1 --dns 10.66.0.53,10.66.0.54 --domain lab.test \
     --option ntp-server,10.66.0.123 --host 02:00:00:00:00:42,10.66.0.42,fixed \
     -f "$LEASES" 2>> "$LOG" &
-TFTPD_PID=$!		# lib.sh's cleanup stops it
+SERVER_PID=$!		# lib.sh's cleanup stops it
 wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
 
 # udhcpc: its script gets the lease in environment variables.
@@ -116,9 +104,9 @@ ip netns exec "$C" timeout 30 busybox udhcpc -i "$VC" -f -q -n -t 5 -T 1 \
 
 # Clean stop: the lease file is compacted and still has the lease of
 # udhcpc's first address (released by dhclient: gone).
-kill -TERM "$TFTPD_PID"
-wait "$TFTPD_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
-TFTPD_PID=
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
+SERVER_PID=
 expect_log 'counters: received [1-9]' "counters at exit"
 head -n 1 "$LEASES" | grep -q '^#' || fail "lease file has no header"
 if grep -q " $UIP " "$LEASES"; then

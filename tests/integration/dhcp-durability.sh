@@ -11,26 +11,12 @@ need perfdhcp tcpdump
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 [ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
 
-S=pxekit-us-$$
-C=pxekit-uc-$$
-VS=dus$$
-VC=duc$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.66.0.1/16 dev "$VS"
-ip -n "$C" addr add 10.66.0.2/16 dev "$VC"
-ip -n "$S" link set "$VS" up
-ip -n "$C" link set "$VC" up
+netns_pair du 10.66.0.1/16 10.66.0.2/16
 
 LEASES=$T/leases
 start() {
-	: > "$LOG"
-	ip netns exec "$S" "$PXE_DHCPD" -i "$VS" -f "$LEASES" \
-	    --range 10.66.1.0,10.66.200.255,10m 2>> "$LOG" &
-	TFTPD_PID=$!
-	wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+	start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i "$VS" -f "$LEASES" \
+	    --range 10.66.1.0,10.66.200.255,10m
 }
 
 ip netns exec "$C" tcpdump -i "$VC" -n -U -w "$T/cap.pcap" \
@@ -45,15 +31,15 @@ ip netns exec "$C" timeout 60 perfdhcp -4 -l "$VC" -r 400 -p 12 -R 1000000 \
 PERF=$!
 for k in 1 2 3 4; do
 	sleep 2.5
-	kill -KILL "$TFTPD_PID"
-	wait "$TFTPD_PID" 2>/dev/null
+	kill -KILL "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null
 	start
 done
 wait "$PERF"
 sleep 0.5
-kill -KILL "$TFTPD_PID"
-wait "$TFTPD_PID" 2>/dev/null
-TFTPD_PID=
+kill -KILL "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null
+SERVER_PID=
 sleep 0.5
 kill "$TCPDUMP"
 wait "$TCPDUMP" 2>/dev/null

@@ -12,22 +12,10 @@ PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=${PXE_TESTTOOLS:-$top_builddir/tests/tools}/dhcpc
 [ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
 
-S=pxekit-hs-$$
-C=pxekit-hc-$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add hs$$ netns "$S" type veth peer name hc$$ netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.72.0.1/24 dev hs$$
-ip -n "$C" addr add 10.72.0.2/24 dev hc$$
-ip -n "$S" link set hs$$ up
-ip -n "$C" link set hc$$ up
+netns_pair h 10.72.0.1/24 10.72.0.2/24
 
-: > "$LOG"
-ip netns exec "$S" "$PXE_DHCPD" -i hs$$ -f "$T/leases" \
-    --range 10.72.0.100,10.72.0.150 --boot bios=boot/pxelinux.0 2>> "$LOG" &
-TFTPD_PID=$!
-wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i hs$$ -f "$T/leases" \
+    --range 10.72.0.100,10.72.0.150 --boot bios=boot/pxelinux.0
 
 start=$(date +%s)
 # The DISCOVER right after the flood may wait behind it, or be lost with
@@ -41,9 +29,9 @@ for try in 1 2 3; do
 done
 grep -q 'DHCPOFFER' "$T/r" && grep -q 'boot/pxelinux.0' "$T/r" ||
     fail "the DISCOVER after the flood got no proper OFFER: $(cat "$T/r")"
-kill -0 "$TFTPD_PID" 2>/dev/null || fail "pxe-dhcpd died"
+kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-dhcpd died"
 
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 wait_log 'counters:' 5 || fail "no counters after SIGUSR1"
 received=$(sed -n 's/.*counters: received \([0-9]*\),.*/\1/p' "$LOG" | tail -n 1)
 dropped=$(sed -n 's/.*counters: received [0-9]*, dropped \([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
@@ -71,7 +59,7 @@ total=$(grep -Evc 'DHCP(DISCOVER|OFFER)' "$LOG")
 sed 's/[0-9a-f][0-9a-f]:[0-9a-f:]*/MAC/g; s/[0-9][0-9.]*/N/g' "$LOG" | sort | uniq -c |
     sort -rn | head -n 12 | while read -r line; do say "  log: $line"; done
 [ "$total" -le 100 ] || fail "$total log lines (other than DISCOVER/OFFER) for the flood"
-kill -TERM "$TFTPD_PID"
-wait "$TFTPD_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
-TFTPD_PID=
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
+SERVER_PID=
 exit 0

@@ -13,16 +13,9 @@ need dnsmasq
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 [ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
 
-S=pxekit-ps-$$
-C=pxekit-pc-$$
 SRV=
-CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null; ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null'
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add ps$$ netns "$S" type veth peer name pc$$ netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.71.0.1/24 dev ps$$
-ip -n "$S" link set ps$$ up
-ip -n "$C" link set pc$$ up	# no address on the probing side
+CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null'
+netns_pair p 10.71.0.1/24	# no address on the probing side
 
 probe() {
 	st=0

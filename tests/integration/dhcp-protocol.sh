@@ -15,25 +15,13 @@ PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=${PXE_TESTTOOLS:-$top_builddir/tests/tools}/dhcpc
 [ -x "$PXE_DHCPD" ] && [ -x "$DHCPC" ] || { say "ERROR: not built"; exit 99; }
 
-S=pxekit-qs-$$
-C=pxekit-qc-$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add qs$$ netns "$S" type veth peer name qc$$ netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.73.0.1/24 dev qs$$
-ip -n "$C" addr add 10.73.0.2/24 dev qc$$
-ip -n "$S" link set qs$$ up
-ip -n "$C" link set qc$$ up
+netns_pair q 10.73.0.1/24 10.73.0.2/24
 
-: > "$LOG"
-ip netns exec "$S" "$PXE_DHCPD" -i qs$$ -f "$T/leases" \
+start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i qs$$ -f "$T/leases" \
     --range 10.73.0.100,10.73.0.103 \
     --host 02:00:00:00:00:51,10.73.0.51,bootphost,boot/pxelinux.0 \
     --boot bios=boot/pxelinux.0 --http-boot efi-x64=http://10.73.0.1/boot.efi \
-    2>> "$LOG" &
-TFTPD_PID=$!
-wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+   
 
 ask() {
 	ip netns exec "$C" "$DHCPC" -i qc$$ -w 1500 "$@" > "$T/r" 2>&1
@@ -86,7 +74,7 @@ has "DHCPACK from 10.73.0.1"
 Q="full pool"
 ask -n -m 02:00:00:00:00:81 -w 700 && fail "$Q: answered with $(yiaddr)"
 expect_log "DHCP pool 10\\.73\\.0\\.100-10\\.73\\.0\\.103 is full: 02:00:00:00:00:81 gets no address" "pool full line"
-kill -0 "$TFTPD_PID" || fail "pxe-dhcpd died with a full pool"
+kill -0 "$SERVER_PID" || fail "pxe-dhcpd died with a full pool"
 
 Q="RELEASE frees an address"
 ask -n -m 02:00:00:00:00:71 -t release -S 10.73.0.1 -r "$N" -w 300

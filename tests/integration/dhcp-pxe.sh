@@ -13,31 +13,17 @@ PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=$PXE_TESTTOOLS/dhcpc
 [ -x "$PXE_DHCPD" ] && [ -x "$DHCPC" ] || { say "ERROR: not built"; exit 99; }
 
-S=pxekit-ps-$$
-C=pxekit-pc-$$
-VS=pxs$$
-VC=pxc$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.66.0.1/24 dev "$VS"
-ip -n "$C" addr add 10.66.0.2/24 dev "$VC"
-for ns in "$S" "$C"; do ip -n "$ns" link set lo up; done
-ip -n "$S" link set "$VS" up
-ip -n "$C" link set "$VC" up
+netns_pair px 10.66.0.1/24 10.66.0.2/24
 
 start_dhcpd() {
-	: > "$LOG"
-	ip netns exec "$S" "$PXE_DHCPD" -i "$VS" -f "$T/leases" "$@" 2>> "$LOG" &
-	TFTPD_PID=$!
-	wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+	start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i "$VS" \
+	    -f "$T/leases" "$@"
 }
 
 stop_dhcpd() {
-	kill -TERM "$TFTPD_PID"
-	wait "$TFTPD_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
-	TFTPD_PID=
+	kill -TERM "$SERVER_PID"
+	wait "$SERVER_PID" || fail "pxe-dhcpd exited $? after SIGTERM"
+	SERVER_PID=
 }
 
 # ask ARGS...: run dhcpc in the client namespace; its output in $T/r.

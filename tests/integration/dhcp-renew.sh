@@ -14,27 +14,14 @@ need dhclient
 PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 [ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
 
-S=pxekit-rs-$$
-C=pxekit-rc-$$
-VS=drs$$
-VC=drc$$
 DHCLIENT=
-CLEANUP='[ -n "$DHCLIENT" ] && kill $DHCLIENT 2>/dev/null; ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null'
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.67.0.1/24 dev "$VS"
-ip -n "$S" link set "$VS" up
-ip -n "$C" link set "$VC" up
-ip -n "$C" link set lo up
+CLEANUP='[ -n "$DHCLIENT" ] && kill $DHCLIENT 2>/dev/null'
+netns_pair dr 10.67.0.1/24
 CMAC=$(ip -n "$C" -o link show "$VC" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 
 LEASES=$T/leases
-: > "$LOG"
-ip netns exec "$S" "$PXE_DHCPD" -i "$VS" --range 10.67.0.100,10.67.0.150,60 \
-    -o renewal-time,3 -o rebinding-time,6 -f "$LEASES" 2>> "$LOG" &
-TFTPD_PID=$!
-wait_log 'listening on' 5 || fail "pxe-dhcpd did not start"
+start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i "$VS" --range 10.67.0.100,10.67.0.150,60 \
+    -o renewal-time,3 -o rebinding-time,6 -f "$LEASES"
 
 # dhclient's script: configure the address (renewals are sent from it) and
 # record each reason; never touch /etc/resolv.conf (shared with the host).

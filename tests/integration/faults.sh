@@ -77,7 +77,7 @@ for try in 1 2 3 4 5 6 7 8; do
 done
 kill -0 "$IPID" 2>/dev/null || fail "udpimpair did not start: $(cat "$T/impair.log")"
 run_clients 127.0.0.1 "$RPORT"
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log 'counters: .*failed 0,' "no failed transfer"
 expect_log 'retransmits [1-9]' "the server had to retransmit"
 kill "$IPID"
@@ -91,24 +91,14 @@ if [ "$(id -u)" != 0 ] || ! command -v tc > /dev/null; then
 	say "netem part skipped: needs root and tc"
 	exit 0
 fi
-S=pxekit-fs-$$
-C=pxekit-fc-$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add "fl$$s" netns "$S" type veth peer name "fl$$c" netns "$C" ||
-    fail "cannot create a veth pair"
-if ! ip netns exec "$S" tc qdisc add dev "fl$$s" root netem loss 10% \
+netns_pair f 10.78.0.1/24 10.78.0.2/24
+if ! ip netns exec "$S" tc qdisc add dev "$VS" root netem loss 10% \
     duplicate 5% reorder 25% 50% delay 5ms 2> "$T/tc.err"; then
 	say "netem part skipped: $(cat "$T/tc.err") (kernel without sch_netem)"
 	exit 0
 fi
-ip netns exec "$C" tc qdisc add dev "fl$$c" root netem loss 10% \
+ip netns exec "$C" tc qdisc add dev "$VC" root netem loss 10% \
     duplicate 5% reorder 25% 50% delay 5ms
-ip -n "$S" addr add 10.78.0.1/24 dev "fl$$s"
-ip -n "$C" addr add 10.78.0.2/24 dev "fl$$c"
-ip -n "$S" link set "fl$$s" up
-ip -n "$C" link set "fl$$c" up
-ip -n "$S" link set lo up
 NETNS=$S ADDR=10.78.0.1 start_tftpd -w -T 100 -R 20
 run_clients 10.78.0.1 "$PORT" ip netns exec "$C"
 stop_tftpd

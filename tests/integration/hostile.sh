@@ -83,7 +83,7 @@ set -- $(fetch_r -a 5)
 if grep -q 'the client started a new request' "$LOG"; then
 	fail "a copy of the request aborted the live transfer"
 fi
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log 'repeated requests 1,' "the copy counted as a repeated request"
 
 # A bounded flood: 20000 random datagrams, a quarter shaped like requests.
@@ -129,7 +129,7 @@ done
 # is active, for at most 5 s.
 i=0
 while :; do
-	kill -USR1 "$TFTPD_PID"
+	kill -USR1 "$SERVER_PID"
 	sleep 0.25
 	last=$(grep 'counters:' "$LOG" | tail -n 1)
 	case $last in *'active 0, peak 3)'*) break ;; esac

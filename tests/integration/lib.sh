@@ -19,16 +19,16 @@ TFTPC=$PXE_TESTTOOLS/tftpc
 T=$(mktemp -d "${TMPDIR:-/tmp}/pxekit-test.XXXXXX") || exit 99
 ROOT=$T/root
 LOG=$T/tftpd.log
-TFTPD_PID=
+SERVER_PID=
 PORT=
 mkdir -p "$ROOT"
 
 # Extra cleanup a test needs (network namespaces): set CLEANUP="cmd; cmd".
 CLEANUP=
 cleanup() {
-	if [ -n "$TFTPD_PID" ]; then
-		kill "$TFTPD_PID" 2>/dev/null
-		wait "$TFTPD_PID" 2>/dev/null
+	if [ -n "$SERVER_PID" ]; then
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
 	fi
 	[ -n "$CLEANUP" ] && eval "$CLEANUP"
 	rm -rf "$T"
@@ -103,6 +103,46 @@ wait_log() {
 	return 0
 }
 
+# status WANT CMD...: run CMD (10 s at most), its exit status must be WANT;
+# its output is in $T/cmd.out.
+status() {
+	want=$1
+	shift
+	st=0
+	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
+	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
+}
+
+# start_server NAME COMMAND...: run COMMAND in the background, logging to
+# $LOG (emptied first), until it logs "listening" (or $READY) within 5 s;
+# its pid goes in $SERVER_PID, which cleanup stops.
+start_server() {
+	srv_name=$1
+	shift
+	: > "$LOG"
+	"$@" 2>> "$LOG" &
+	SERVER_PID=$!
+	wait_log "${READY:-listening}" 5 || fail "$srv_name did not start"
+}
+
+# netns_pair TAG SERVER_ADDR [CLIENT_ADDR]: two network namespaces, $S
+# (pxekit-TAGs-PID) and $C (pxekit-TAGc-PID), joined by a veth pair $VS
+# (TAGsPID) and $VC (TAGcPID), up with their loopbacks, with SERVER_ADDR
+# (like 10.66.0.1/24) on $VS and CLIENT_ADDR, if given, on $VC.  Both are
+# removed at exit, after what CLEANUP already says.  Needs root.
+netns_pair() {
+	S=pxekit-$1s-$$ C=pxekit-$1c-$$ VS=$1s$$ VC=$1c$$
+	CLEANUP="${CLEANUP:+$CLEANUP; }ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
+	ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
+	ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
+	    fail "cannot create a veth pair"
+	ip -n "$S" addr add "$2" dev "$VS"
+	[ -z "${3:-}" ] || ip -n "$C" addr add "$3" dev "$VC"
+	for ns in "$S" "$C"; do ip -n "$ns" link set lo up; done
+	ip -n "$S" link set "$VS" up
+	ip -n "$C" link set "$VC" up
+}
+
 # expect_log REGEX WHAT: the log must have a matching line (waits up to 5 s).
 expect_log() {
 	wait_log "$1" 5 || fail "$2: no log line matching /$1/"
@@ -111,7 +151,7 @@ expect_log() {
 # start_on_free_port NAME LAUNCH [OPTIONS]: run the function LAUNCH (which
 # execs the server on port $PORT with OPTIONS) in the background, logging
 # to $LOG, until the server logs "listening on" (or $READY); another port
-# when the one picked is taken.  The pid goes in $TFTPD_PID for cleanup and stop_tftpd.
+# when the one picked is taken.  The pid goes in $SERVER_PID for cleanup and stop_tftpd.
 start_on_free_port() {
 	name=$1 launch=$2
 	shift 2
@@ -119,17 +159,17 @@ start_on_free_port() {
 		PORT=$(( 20000 + ($$ * 7 + attempt * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000 ))
 		: > "$LOG"
 		"$launch" "$@" 2>> "$LOG" &
-		TFTPD_PID=$!
+		SERVER_PID=$!
 		i=0
 		while [ $i -lt 100 ]; do
 			grep -q "${READY:-listening on}" "$LOG" && return 0
-			kill -0 "$TFTPD_PID" 2>/dev/null || break
+			kill -0 "$SERVER_PID" 2>/dev/null || break
 			sleep 0.05
 			i=$((i + 1))
 		done
-		kill "$TFTPD_PID" 2>/dev/null
-		wait "$TFTPD_PID" 2>/dev/null
-		TFTPD_PID=
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+		SERVER_PID=
 		grep -q 'Address already in use' "$LOG" || break
 	done
 	fail "$name did not start"
@@ -171,7 +211,7 @@ start_tftpd_http() {
 # start_smbd [OPTIONS]: start pxe-smbd on 127.0.0.1 and a free high TCP
 # port (in $PORT), sharing $ROOT (or $SMBD_SHARE, a directory or an ISO
 # image) as "install", logging to $LOG; waits until it listens.  Its pid is
-# $TFTPD_PID, so cleanup and stop_tftpd treat it like the other servers.
+# $SERVER_PID, so cleanup and stop_tftpd treat it like the other servers.
 start_smbd() {
 	[ -x "$PXE_SMBD" ] || { say "ERROR: $PXE_SMBD is not built"; exit 99; }
 	start_on_free_port pxe-smbd launch_smbd "$@"
@@ -207,11 +247,11 @@ fetch_all() {
 
 # stop_tftpd: SIGTERM; the server must exit 0.
 stop_tftpd() {
-	[ -n "$TFTPD_PID" ] || return 0
-	kill -TERM "$TFTPD_PID"
+	[ -n "$SERVER_PID" ] || return 0
+	kill -TERM "$SERVER_PID"
 	st=0
-	wait "$TFTPD_PID" || st=$?
-	TFTPD_PID=
+	wait "$SERVER_PID" || st=$?
+	SERVER_PID=
 	[ "$st" = 0 ] || fail "pxe-tftpd exited $st after SIGTERM"
 }
 

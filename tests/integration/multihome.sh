@@ -34,11 +34,11 @@ chmod -R a+rX "$ROOT"
 # Started by hand: port 69 and every address, so not start_tftpd.
 : > "$LOG"
 ip netns exec "$S" "$PXE_TFTPD" -r "$ROOT" -u nobody 2>> "$LOG" &
-TFTPD_PID=$!
+SERVER_PID=$!
 wait_log 'listening on 0\.0\.0\.0 port 69' 5 || fail "no IPv4 listener"
 wait_log 'listening on :: port 69' 5 || fail "no IPv6 listener"
 
-uid=$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$TFTPD_PID/status")
+uid=$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$SERVER_PID/status")
 nob=$(id -u nobody)
 [ "$uid" = "$nob$nob$nob$nob" ] || fail "still running as uid $uid after --user nobody"
 

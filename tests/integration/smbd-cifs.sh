@@ -81,7 +81,7 @@ ip -n "$NS" link set tap0 up
 ip netns exec "$NS" "$PXE_SMBD" -s "install=$ROOT" -s "iso=$T/share.iso" \
     -P secret \
     -l 10.78.0.1 2>> "$LOG" &
-TFTPD_PID=$!
+SERVER_PID=$!
 wait_log 'listening on' 5 || fail "pxe-smbd did not start"
 
 serial=$T/serial.log

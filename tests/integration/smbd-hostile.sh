@@ -23,7 +23,7 @@ well() {
 	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
 	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
 	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
-	kill -0 "$TFTPD_PID" 2>/dev/null || fail "pxe-smbd died during $1"
+	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
 }
 
 start_smbd --password secret --max-connections 600 --idle-timeout 30
@@ -225,7 +225,7 @@ expect_log "refused a connection: 600 already" "--max-connections"
 wait "$IDLE" 2>/dev/null
 well "the idle connections closing"
 
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log "counters: connections [0-9]+ .*refused [1-9]" "counters after hostility"
 stop_tftpd
 exit 0

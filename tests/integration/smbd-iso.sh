@@ -132,7 +132,7 @@ head -c 1048576 "$T/udf.iso" > "$T/cut.iso"
 SMBD_SHARE=$T/cut.iso start_smbd --password secret -s "good=$T/joliet.iso"
 smb SMB3_11 "x%secret" "get big.bin $T/cut.bin" --client-protection=sign &&
     fail "a file beyond the end of a cut image was read whole"
-kill -0 "$TFTPD_PID" || fail "pxe-smbd died reading a cut image"
+kill -0 "$SERVER_PID" || fail "pxe-smbd died reading a cut image"
 grep -q NT_STATUS_IO_DEVICE_ERROR "$T/smb.out" ||
     fail "a read beyond a cut image: $(tail -n 2 "$T/smb.out")"
 expect_log "read error: big\.bin( at [0-9]+)?: Input/output error" \

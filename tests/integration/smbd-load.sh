@@ -27,7 +27,7 @@ well() {
 	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
 	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
 	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
-	kill -0 "$TFTPD_PID" 2>/dev/null || fail "pxe-smbd died during $1"
+	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
 }
 
 # py NAME: run the python below (stdin) with the port; output in $T/NAME.out.

@@ -27,13 +27,6 @@ mkdir -p "$ROOT/tree/emptydir"
 
 # The command line: exit 0 for --help/--version, 2 for usage errors
 # (naming the argument), 1 when a share cannot be served.
-status() {
-	want=$1
-	shift
-	st=0
-	timeout 10 "$@" > "$T/cmd.out" 2>&1 || st=$?
-	[ "$st" = "$want" ] || fail "$* exited $st, want $want: $(head -n 3 "$T/cmd.out")"
-}
 status 0 "$PXE_SMBD" --help
 grep -q -- '--password-file' "$T/cmd.out" || fail "--help lacks --password-file"
 status 0 "$PXE_SMBD" --version
@@ -136,7 +129,7 @@ done
 expect_log "share list sent|tree connect .*IPC\\$" "IPC\$ connected"
 
 # SIGUSR1: the counters.
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log "counters: connections [0-9]+ .*logon failures [1-9]" "counters"
 
 # impacket, through the SMB1 NEGOTIATE (SMB 2.???) and with each dialect.

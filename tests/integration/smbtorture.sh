@@ -31,7 +31,7 @@ for t in $TESTS; do
 	    --option=torture:timelimit=2 "$t" > "$T/torture.out" 2>&1
 	grep -q "^success: " "$T/torture.out" && ! grep -Eq "^(failure|error): " "$T/torture.out" ||
 	    fail "$t: $(grep -E '^(failure|error|skip)' -A 3 "$T/torture.out" | head -n 6)"
-	kill -0 "$TFTPD_PID" 2>/dev/null || fail "pxe-smbd died during $t"
+	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $t"
 done
 
 timeout 60 smbclient //127.0.0.1/install -p "$PORT" -U x%secret \

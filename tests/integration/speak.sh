@@ -26,7 +26,7 @@ CPID=$!
 expect_log "sending $ROOT/big to 127\\.0\\.0\\.1 \\(4000000 bytes, blksize 512, windowsize 1\\)" \
     "a start line for the transfer"
 sleep 0.5
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 # tftpc acknowledged 99 blocks (50688 bytes); the transfer goes on.
 expect_log "counters: transfers 1 \\(ok 0, failed 0, .*active 1.*\\), bytes sent 50688, received 0 \\(in flight: sent 50688, received 0\\)" \
     "SIGUSR1 counts the bytes of a transfer in flight"

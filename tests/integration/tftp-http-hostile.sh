@@ -207,12 +207,12 @@ EOF
 
 expect_log "failed sending $ROOT/big\\.bin to 127\\.0\\.0\\.1 over HTTP: the client stopped reading" \
     "a client that stops reading is dropped"
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log 'counters: HTTP connections [0-9]+ \(active [0-9]+, peak ([0-9]+), refused 0, idle ones closed for new [1-9][0-9]+, timeouts [1-9]' \
     "the counters show the idle connections closed and the timeouts"
 peak=$(sed -n 's/.*HTTP connections [0-9]* (active [0-9]*, peak \([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
 [ "$peak" -le 300 ] || fail "more connections than the cap: $peak"
-kill -0 "$TFTPD_PID" || fail "the server died"
+kill -0 "$SERVER_PID" || fail "the server died"
 grep -q 'SECRET' "$LOG" && fail "the secret is in the log"
 stop_tftpd
 exit 0

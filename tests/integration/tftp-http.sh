@@ -229,7 +229,7 @@ EOF
 # ---- TFTP beside it, and the counters ----
 curl -s --max-time 30 -o "$T/t" "tftp://127.0.0.1:$PORT/boot/bcd" || fail "TFTP failed beside HTTP"
 same "$ROOT/boot/bcd" "$T/t" "TFTP beside HTTP"
-kill -USR1 "$TFTPD_PID"
+kill -USR1 "$SERVER_PID"
 expect_log 'counters: HTTP connections [0-9]+ .*responses: 200 [0-9]+ 206 [0-9]+ 304 [0-9]+ 400 [0-9]+ 403 [0-9]+ 404 [0-9]+ 405 [0-9]+ 414 [0-9]+ 416 [0-9]+ 431 [0-9]+ 505 [0-9]+, bytes sent' \
     "SIGUSR1 counts HTTP responses by status"
 grep -q "secret outside" "$T/b" && fail "the secret was served"

@@ -50,7 +50,7 @@ grep -q 'tsize' "$T/c.out" && fail "tsize granted for netascii: $(cat "$T/c.out"
 # ---- netascii: memory bounded like octet ----------------------------------
 # Ten requests for a 24 MB text file, never acknowledged: the server used
 # to convert each whole file in memory (2x its size) inside the event loop.
-rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$TFTPD_PID/status"; }
+rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SERVER_PID/status"; }
 before=$(rss)
 python3 - "$PORT" <<'EOF' || fail "netascii requests were not answered"
 import socket, sys, time
