@@ -89,8 +89,8 @@ refused 2 "is not ADDR/LEN" "a bad --address" -i "$IF" --address 10.1.2.300/24 -
 # Refusals (1), each naming the fix.
 st=0
 # (the script comes on stdin: nobody may not read the tree, e.g. under /root)
-setpriv --reuid=nobody --regid=nogroup --clear-groups sh -s -- -i lo \
-    --winpe "$T/winpe.iso" --share "$ROOT/share" < "$W" > "$T/out" 2>&1 || st=$?
+(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups sh -s -- -i lo \
+    --winpe "$T/winpe.iso" --share "$ROOT/share" < "$W") > "$T/out" 2>&1 || st=$?
 [ "$st" = 1 ] && grep -q 'needs root.*sudo' "$T/out" ||
     fail "not root: exit $st: $(cat "$T/out")"
 refused 1 "no such interface 'nosuch0' \(ip -br link" "no such interface" \
