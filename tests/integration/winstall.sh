@@ -32,6 +32,8 @@ ip -n "$S" link set lo up
 ip -n "$S" link set ws$$ up
 ip -n "$C" link set wc$$ up
 IF=ws$$
+export TMPDIR="$T/tmp"	# where pxe-winstall makes its work folders
+mkdir -p "$TMPDIR"
 
 # A bootable stand-in (El Torito, isolinux) and an unbootable ISO.
 mkdir -p "$T/iso/isolinux" "$T/plain"
@@ -106,6 +108,9 @@ ip -n "$C" addr add 10.72.0.2/24 dev wc$$
 printf 'bad"quote\n' > "$T/badpw"
 refused 1 'double quote' "a password cmd.exe cannot pass" -i "$IF" \
     --winpe "$T/winpe.iso" --share "$ROOT/share" --password-file "$T/badpw"
+
+# Refusals leave no work folder behind.
+[ -z "$(ls "$TMPDIR")" ] || fail "refused runs left work folders: $(ls "$TMPDIR")"
 
 # A port held by another server: named, with the usual fix.
 ip netns exec "$S" dnsmasq --keep-in-foreground --conf-file=/dev/null \
