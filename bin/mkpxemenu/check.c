@@ -98,34 +98,73 @@ has_dotdot(const char *s)
 }
 
 /*
- * A file a config names: resolve it as pxelinux asks for it (relative to
- * its own folder unless it starts with '/') and as pxe-tftpd serves it.
+ * What the loader asks TFTP for when a config names name, as measured
+ * with Debian's syslinux 6.04 (pxelinux.0 in bios/, syslinux.efi in
+ * efi64/, each probed with every naming): "::NAME" is asked for as NAME,
+ * from the root; every other name gets the loader's folder before it, a
+ * leading '/' too ("/vmlinuz" is "efi64//vmlinuz").  "HOST::NAME" is
+ * another server's and a URL goes over HTTP (lpxelinux): 1.  iPXE and
+ * GRUB scripts (c->pxelinux false) read plain names from the root.  req
+ * gets the name as asked for, rel the file under the root it means (no
+ * leading or doubled '/', as pxe-tftpd resolves it).  0, 1, or
+ * -ENAMETOOLONG.
+ */
+int
+loader_path(const struct chk *c, const char *name, char *req, size_t reqcap,
+    char *rel, size_t relcap)
+{
+	const char *cc = strstr(name, "::"), *p;
+	size_t o = 0;
+
+	if (strstr(name, "://") || (cc && (!c->pxelinux || cc != name)))
+		return 1;
+	if (!fits(snprintf(req, reqcap, "%s%s", cc ? "" : c->bootdir, cc ?
+	    name + 2 : name), reqcap) || relcap == 0)
+		return -ENAMETOOLONG;
+	for (p = req; *p && o + 1 < relcap; p++)
+		if (*p != '/' || (o > 0 && rel[o - 1] != '/'))
+			rel[o++] = *p;
+	rel[o] = '\0';
+	return *p ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * A file a config names: resolve it as the loader asks for it
+ * (loader_path) and as pxe-tftpd serves it.
  */
 void
 ref(struct chk *c, const char *file, int line, const char *what,
     const char *name)
 {
-	char want[2048], got[2048];
+	char want[2048], rel[2048], got[2048];
+	const char *loader = c->efi ? "syslinux.efi" : "pxelinux";
 	uint64_t size;
 	int fd;
 
-	if (*name == '\0' || strstr(name, "::") || strstr(name, "://"))
-		return;		/* another server, or a URL (lpxelinux) */
+	if (*name == '\0' || loader_path(c, name, want, sizeof(want), rel,
+	    sizeof(rel)) != 0)
+		return;		/* another server, a URL, or too long */
 	if (has_dotdot(name)) {
 		finding(c, file, line, "%s %s: '..' in a path: TFTP servers "
 		    "refuse it and it may leave the root; name the file from "
-		    "the root with a leading '/'", what, name);
+		    "the root with a leading '%s'", what, name, c->pxelinux ?
+		    "::" : "/");
 		return;
 	}
-	snprintf(want, sizeof(want), "%s%s", name[0] == '/' ? "" : c->bootdir,
-	    name);
 	c->files++;
 	fd = pxe_fsroot_open_read(&c->root, want, strlen(want), got,
 	    sizeof(got), &size);
+	if (fd == -ENOENT && c->pxelinux && *c->bootdir && name[0] == '/') {
+		finding(c, file, line, "%s %s: no such file: %s puts its folder "
+		    "before a leading '/' too and asks for %s; name it ::%s to "
+		    "read it from the root", what, name, loader, want,
+		    name + strspn(name, "/"));
+		return;
+	}
 	if (fd == -ENOENT) {
 		finding(c, file, line, "%s %s: no such file under the root "
-		    "(pxelinux asks for /%s); copy it there or fix the path",
-		    what, name, want[0] == '/' ? want + 1 : want);
+		    "(%s asks for %s); copy it there or fix the path", what,
+		    name, c->pxelinux ? loader : "it", rel);
 		return;
 	}
 	if (fd < 0) {
@@ -134,7 +173,7 @@ ref(struct chk *c, const char *file, int line, const char *what,
 		return;
 	}
 	close(fd);
-	if (strcmp(got, want[0] == '/' ? want + 1 : want) != 0)
+	if (strcmp(got, rel) != 0)
 		note(c, file, line, "%s %s is on disk as '%s': pxe-tftpd matches "
 		    "it regardless of case, case-sensitive TFTP servers do not",
 		    what, name, got);
@@ -426,6 +465,7 @@ check_script(struct chk *c, const char *rel, bool grub)
 	c->configs++;
 	buf[len] = '\0';
 	snprintf(c->bootdir, sizeof(c->bootdir), "%s", "");
+	c->pxelinux = false;
 	for (p = (char *)buf; p && *p; p = nl) {
 		line++;
 		if ((nl = strchr(p, '\n')) != NULL)
@@ -511,6 +551,7 @@ check_bootdir(struct chk *c, const char *dir, const char *loader, bool efi)
 
 	pxe_str_copy(c->bootdir, sizeof(c->bootdir), dir);
 	c->efi = efi;
+	c->pxelinux = true;
 	c->version = 0;
 	check_loader(c, loader);
 	load_mods(c);

@@ -34,6 +34,7 @@ struct chk {
 	/* the boot folder being checked */
 	char bootdir[512];	/* relative to the root, "" or "efi64/" */
 	bool efi;
+	bool pxelinux;		/* a pxelinux config, not an iPXE/GRUB script */
 	int version;		/* pxelinux.0's major version, 0 unknown */
 	struct mod mods[MAX_MODS];
 	unsigned nmods;
@@ -55,6 +56,10 @@ const char *word(const char *s, char *w, size_t cap);
 bool fits(int n, size_t cap);
 /* A ".." component in s. */
 bool has_dotdot(const char *s);
+/* The name the loader asks TFTP for (req) and the file under the root it
+ * means (rel): 0, 1 (another server, a URL), -ENAMETOOLONG. */
+int loader_path(const struct chk *c, const char *name, char *req,
+    size_t reqcap, char *rel, size_t relcap);
 /* what (a keyword) at file:line names name: it must exist under the
  * root; ref_list for a comma-separated list of them. */
 void ref(struct chk *c, const char *file, int line, const char *what,

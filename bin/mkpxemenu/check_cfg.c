@@ -267,7 +267,7 @@ static void
 kw_include(const struct kwline *l)
 {
 	struct chk *c = l->c;
-	char w[1024], rel[1024];
+	char w[1024], req[1024], rel[1024];
 	int at;
 
 	first_word(l, w, sizeof(w));
@@ -276,13 +276,11 @@ kw_include(const struct kwline *l)
 		    "include loop?", w, l->depth);
 		return;
 	}
-	if (has_dotdot(w) || strstr(w, "::")) {
+	if (has_dotdot(w) || loader_path(c, w, req, sizeof(req), rel,
+	    sizeof(rel)) != 0) {
 		ref(c, l->file, l->line, "INCLUDE", w);
 		return;
 	}
-	if (!fits(snprintf(rel, sizeof(rel), "%s%s", w[0] == '/' ? "" :
-	    c->bootdir, w[0] == '/' ? w + 1 : w), sizeof(rel)))
-		return;
 	for (at = 0; at <= l->depth; at++)
 		if (strcmp(l->s->stack[at], rel) == 0) {
 			include_loop(c, l->s, l->file, l->line, w, at,

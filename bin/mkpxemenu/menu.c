@@ -299,19 +299,29 @@ def_label(const struct menu *m)
 }
 
 /*
- * A file the loader fetches: with top "/", named from the TFTP root (for
- * syslinux.efi in efi64/, where a relative name is under efi64/).
+ * A file the loader fetches.  pxelinux.0 and syslinux.efi both put their
+ * own folder (the boot file's) before every name, one with a leading '/'
+ * too: syslinux.efi in efi64/ asks for "/vmlinuz" as "efi64//vmlinuz".
+ * Only "::NAME" is NAME from the TFTP root (asked for as it is written,
+ * so "::vmlinuz" and not "::/vmlinuz", which servers that do not chroot
+ * take as an absolute path).  With root (syslinux.efi in efi64/), a name
+ * becomes "::name"; a URL or a name with "::" in it stays as it is.
  */
 static void
-put_file(struct out *o, const char *top, const char *name)
+put_file(struct out *o, bool root, const char *name)
 {
-	put(o, "%s%s", *top && name[0] != '/' && !is_url(name) &&
-	    !strstr(name, "::") ? top : "", name);
+	if (!root || is_url(name) || strstr(name, "::")) {
+		put(o, "%s", name);
+		return;
+	}
+	while (*name == '/')
+		name++;
+	put(o, "::%s", name);
 }
 
 /* A comma-separated list of files (INITRD a,b), each through put_file. */
 static void
-put_files(struct out *o, const char *top, const char *list)
+put_files(struct out *o, bool root, const char *list)
 {
 	const char *p = list, *comma;
 	char one[1024];
@@ -320,7 +330,7 @@ put_files(struct out *o, const char *top, const char *list)
 		comma = strchr(p, ',');
 		snprintf(one, sizeof(one), "%.*s", comma ? (int)(comma - p) :
 		    (int)strlen(p), p);
-		put_file(o, top, one);
+		put_file(o, root, one);
 		if (comma == NULL)
 			break;
 		put(o, ",");
@@ -351,7 +361,7 @@ menu_entry_efi_problem(const struct entry *e)
 }
 
 static void
-pxelinux_entry(struct out *o, const struct entry *e, const char *top)
+pxelinux_entry(struct out *o, const struct entry *e, bool root)
 {
 	const char *chain = e->kernel ? e->kernel : "hd0";
 	char wf[1024];
@@ -362,11 +372,11 @@ pxelinux_entry(struct out *o, const struct entry *e, const char *top)
 	switch (e->kind) {
 	case ENTRY_LINUX:
 		put(o, "\tKERNEL ");
-		put_file(o, top, e->kernel);
+		put_file(o, root, e->kernel);
 		put(o, "\n");
 		if (e->initrd) {
 			put(o, "\tINITRD ");
-			put_files(o, top, e->initrd);
+			put_files(o, root, e->initrd);
 			put(o, "\n");
 		}
 		if (e->append)
@@ -375,7 +385,7 @@ pxelinux_entry(struct out *o, const struct entry *e, const char *top)
 	case ENTRY_WINPE:
 		if (!is_iso(e->kernel)) {
 			put(o, "\tCOM32 linux.c32\n\tAPPEND ");
-			put_file(o, top, "wimboot");
+			put_file(o, root, "wimboot");
 			put(o, " initrdfile=");
 			n = strlen(e->kernel);
 			for (i = 0; i < 4; i++) {
@@ -384,7 +394,7 @@ pxelinux_entry(struct out *o, const struct entry *e, const char *top)
 				snprintf(wf, sizeof(wf), "%s%s%s", e->kernel,
 				    n && e->kernel[n - 1] != '/' ? "/" : "",
 				    wim_files[i][0]);
-				put_file(o, top, wf);
+				put_file(o, root, wf);
 			}
 			put(o, "\n");
 			break;
@@ -417,7 +427,7 @@ static void
 write_pxelinux(const struct menu *m, struct out *o, bool efi,
     unsigned *skipped)
 {
-	const char *top = efi ? "/" : "", *def = def_label(m), *why;
+	const char *def = def_label(m), *why;
 	unsigned i;
 
 	if (efi) {
@@ -449,7 +459,7 @@ write_pxelinux(const struct menu *m, struct out *o, bool efi,
 			(*skipped)++;
 			continue;
 		}
-		pxelinux_entry(o, &m->entries[i], top);
+		pxelinux_entry(o, &m->entries[i], efi);
 	}
 }
 

@@ -36,8 +36,9 @@ struct entry {
 enum menu_ui { UI_MENU, UI_VESAMENU, UI_NONE };
 /*
  * FMT_PXELINUX_EFI is pxelinux's format for syslinux.efi in a folder of
- * the root (efi64/): files named from the root with a leading '/', and
- * no entry it cannot boot (menu_entry_efi_problem).
+ * the root (efi64/): files named from the TFTP root as "::NAME" (the only
+ * naming syslinux does not put its own folder before), and no entry it
+ * cannot boot (menu_entry_efi_problem).
  */
 enum menu_format { FMT_PXELINUX, FMT_IPXE, FMT_GRUB, FMT_PXELINUX_EFI };
 

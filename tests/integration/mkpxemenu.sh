@@ -117,8 +117,11 @@ if [ -f /usr/lib/PXELINUX/pxelinux.0 ] && [ -f /usr/lib/syslinux/modules/bios/ld
 		[ ! -e "$R/efi64/pxelinux.cfg/deb" ] || fail "-o wrote more than its one file"
 		"$M" -T 3 -e 'linux:deb=Debian:vmlinuz:initrd.img' -e local:disk \
 		    --host-ip 192.168.42.18 --root "$R" 2> "$T/err" || fail "linux menu: $(cat "$T/err")"
-		grep -qx '	KERNEL /vmlinuz' "$R/efi64/pxelinux.cfg/C0A82A12" ||
-		    fail "efi64 menu: kernel not named from the root: $(cat "$R/efi64/pxelinux.cfg/C0A82A12")"
+		# syslinux.efi puts efi64/ before every name but "::NAME" (a
+		# leading '/' too: "/vmlinuz" is asked for as efi64//vmlinuz).
+		grep -qx '	KERNEL ::vmlinuz' "$R/efi64/pxelinux.cfg/C0A82A12" &&
+		    grep -qx '	INITRD ::initrd.img' "$R/efi64/pxelinux.cfg/C0A82A12" ||
+		    fail "efi64 menu: files not named from the root (::NAME): $(cat "$R/efi64/pxelinux.cfg/C0A82A12")"
 		grep -qx '	KERNEL vmlinuz' "$R/pxelinux.cfg/C0A82A12" ||
 		    fail "BIOS menu: kernel path changed"
 		: > "$R/vmlinuz"
@@ -176,6 +179,22 @@ if [ -f /usr/lib/PXELINUX/pxelinux.0 ] && [ -f /usr/lib/syslinux/modules/bios/ld
 	plant "misspelt keyword" "unknown keyword 'KERNAL'"
 	fresh; rm -r "$P/pxelinux.cfg"
 	plant "no configuration" 'has no pxelinux.cfg/default'
+	if [ -f "$R/efi64/syslinux.efi" ]; then
+		# check follows each loader's own rule: a leading '/' in
+		# efi64/ is efi64//NAME to syslinux.efi (the boot loop of
+		# issue 13), and "::NAME" is NAME from the root.
+		fresh; sed -i 's/::vmlinuz/\/vmlinuz/' "$P/efi64/pxelinux.cfg/C0A82A12"
+		plant "efi64 menu naming a file with a leading /" \
+		    '^efi64/pxelinux.cfg/C0A82A12:[0-9]+: KERNEL /vmlinuz: no such file: syslinux.efi .* asks for efi64//vmlinuz; name it ::vmlinuz'
+		fresh; rm "$P/initrd.img"
+		plant "missing file named ::NAME" \
+		    '^efi64/pxelinux.cfg/C0A82A12:[0-9]+: INITRD ::initrd.img: no such file under the root \(syslinux.efi asks for initrd.img\)'
+		fresh; printf 'LABEL y\n  KERNEL ::vmlinuz\nLABEL z\n  KERNEL vmlinuz\n' >> "$P/efi64/pxelinux.cfg/default"
+		plant "efi64 menu naming a root file plainly" \
+		    '^efi64/pxelinux.cfg/default:[0-9]+: KERNEL vmlinuz: no such file under the root \(syslinux.efi asks for efi64/vmlinuz\)'
+		grep -q 'KERNEL ::vmlinuz' "$T/out" &&
+		    fail "check: KERNEL ::vmlinuz found wrong: $(cat "$T/out")"
+	fi
 	# Secure Boot: Debian's signed shim and network GRUB, unpacked from
 	# their packages (installing them would run grub-install), and the
 	# spec's menu as grub/grub.cfg, where that GRUB looks for it.

@@ -127,6 +127,21 @@ test_write(void)
 	    "GRUB titles are quoted");
 	tap_ok(written(&m, FMT_GRUB, "linux /k\n"), "no doubled slash");
 	menu_free(&m);
+
+	/* syslinux.efi in efi64/ puts efi64/ before every name, a leading
+	 * '/' too: only "::NAME" reads from the root (issue 13). */
+	menu_init(&m);
+	menu_add_entry(&m, "linux:a:/vmlinuz:initrd.gz,/b.gz:quiet");
+	menu_add_entry(&m, "winpe:w:pe");
+	tap_ok(written(&m, FMT_PXELINUX_EFI, "\tKERNEL ::vmlinuz\n"),
+	    "efi64: the kernel from the root, as ::NAME");
+	tap_ok(written(&m, FMT_PXELINUX_EFI, "\tINITRD ::initrd.gz,::b.gz\n"),
+	    "efi64: each initrd from the root");
+	tap_ok(written(&m, FMT_PXELINUX_EFI, "APPEND ::wimboot initrdfile="
+	    "::pe/bootmgr,"), "efi64: wimboot and its files from the root");
+	tap_ok(written(&m, FMT_PXELINUX, "\tKERNEL /vmlinuz\n"),
+	    "BIOS: names as given");
+	menu_free(&m);
 }
 
 int
