@@ -36,16 +36,6 @@ static const struct {
 	{ "bios/ and efi64/", "/bios", "/bios", "/bios", "/efi64", "/efi64" },
 };
 
-static bool
-exists(const char *dir, const char *name)
-{
-	char p[1200];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int
 syslinux_find(const char *dir, struct syslinux_dirs *d)
 {
@@ -63,58 +53,19 @@ syslinux_find(const char *dir, struct syslinux_dirs *d)
 		    layouts[i].bios);
 		snprintf(d->memdisk, sizeof(d->memdisk), "%s%s", base,
 		    layouts[i].memdisk);
-		if (!exists(d->pxelinux, "pxelinux.0") ||
-		    !exists(d->bios, "ldlinux.c32"))
+		if (!file_exists(d->pxelinux, "pxelinux.0") ||
+		    !file_exists(d->bios, "ldlinux.c32"))
 			continue;
 		snprintf(d->efi64, sizeof(d->efi64), "%s%s", base,
 		    layouts[i].efi64);
 		snprintf(d->efi64mods, sizeof(d->efi64mods), "%s%s", base,
 		    layouts[i].efi64mods);
-		if (!exists(d->efi64, "syslinux.efi") ||
-		    !exists(d->efi64mods, "ldlinux.e64"))
+		if (!file_exists(d->efi64, "syslinux.efi") ||
+		    !file_exists(d->efi64mods, "ldlinux.e64"))
 			d->efi64[0] = d->efi64mods[0] = '\0';
 		return 0;
 	}
 	return -ENOENT;
-}
-
-/* Read a whole file (at most 64 MiB).  A malloc'd buffer, or NULL. */
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *b;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 64 * 1024 * 1024 ||
-	    (b = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, b + got, (size_t)st.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(b);
-		return NULL;
-	}
-	*len = got;
-	return b;
-}
-
-uint8_t *
-read_file(const char *path, size_t *len)
-{
-	return slurp(path, len);
 }
 
 /* Copy src to root/dst.  0, or 1 after saying what failed. */
@@ -126,7 +77,7 @@ copy(const char *src, const char *root, const char *dst, bool quiet)
 	size_t len;
 	int e;
 
-	if ((b = slurp(src, &len)) == NULL) {
+	if ((b = read_file(src, &len)) == NULL) {
 		fprintf(stderr, "mkpxemenu install: cannot read %s: %s\n", src,
 		    strerror(errno ? errno : EIO));
 		return 1;
@@ -230,7 +181,7 @@ install_ipxe(const struct install_cfg *c)
 	for (i = 0; i < nl; i++) {
 		const char *dir = c->ipxe_dir ? c->ipxe_dir : ipxe_layouts[i].dir;
 
-		if (!exists(dir, ipxe_layouts[i].file[0]))
+		if (!file_exists(dir, ipxe_layouts[i].file[0]))
 			continue;
 		for (j = 0; j < 3; j++) {
 			snprintf(src, sizeof(src), "%s/%s", dir,
@@ -347,12 +298,8 @@ cmd_install(int argc, char **argv)
 	}
 	if (c.ipxe)
 		bad |= install_ipxe(&c);
-	if (c.secure && c.spec && !bad) {
-		char *av[] = { "mkpxemenu", "--spec", (char *)c.spec,
-		    "--format", "grub", "--root", (char *)c.root, NULL };
-
-		bad |= menu_main(7, av) != 0;
-	}
+	if (c.secure && c.spec && !bad)
+		bad |= menu_write_spec(c.spec, FMT_GRUB, c.root) != 0;
 	pxe_opts_free(&mem);
 	return bad ? 1 : 0;
 }

@@ -11,16 +11,20 @@
 
 #include "menu.h"
 
-/* main.c: create path's parent folders; write a file by temp + rename. */
+/* files.c: create path's parent folders; write a file by temp + rename
+ * (0 or -errno); a whole regular file (64 MiB at most), malloc'd with one
+ * byte to spare, or NULL; dir/name is a regular file. */
 int mk_parents(const char *path);
 int write_atomic(const char *path, const void *data, size_t len,
     mode_t mode);
-
-/* main.c: the menu command (also run by install --spec). */
-int menu_main(int argc, char **argv);
-
-/* install.c: a whole regular file (64 MiB at most), malloc'd; or NULL. */
 uint8_t *read_file(const char *path, size_t *len);
+bool file_exists(const char *dir, const char *name);
+
+/* menucmd.c: the menu command; the same for the options of a spec file
+ * alone, written in format into root (0, 1 runtime failure, 2 usage). */
+int menu_main(int argc, char **argv);
+int menu_write_spec(const char *spec, enum menu_format format,
+    const char *root);
 
 /* check.c */
 int cmd_check(int argc, char **argv);
