@@ -139,115 +139,166 @@ add_name(struct arena *a, char ***list, size_t *n, const char *s)
 	return off < 0 ? -ENOMEM : push(list, n, off);
 }
 
-int
-elf_mod_parse(const uint8_t *p, size_t n, struct elf_mod *m)
-{
-	struct shdr sh, dyn = { 0 }, sym = { 0 }, str;
-	struct arena a = { 0 };
-	struct pxe_buf b;
-	uint64_t shoff, i, tag, val, count;
+/* Where a module's dynamic linking facts are: its section headers. */
+struct elf_secs {
+	bool e64;
+	uint64_t shoff;
 	uint16_t shentsize, shnum;
-	bool e64, have_dyn = false, have_sym = false;
-	const char *name;
-	uint32_t nameoff;
-	uint16_t shndx;
-	int e = -EBADMSG;
+	struct shdr dyn, sym;
+	bool have_dyn, have_sym;
+};
 
-	memset(m, 0, sizeof(*m));
+/* The ELF header and the section table: the dynamic section and the
+ * dynamic symbols.  0, -ENOEXEC (not ELF), -EBADMSG. */
+static int
+find_sections(const uint8_t *p, size_t n, struct elf_secs *es)
+{
+	struct pxe_buf b;
+	struct shdr sh;
+	uint64_t i;
+
+	memset(es, 0, sizeof(*es));
 	if (n < 16 || memcmp(p, "\177ELF", 4) != 0)
 		return -ENOEXEC;
 	if ((p[4] != 1 && p[4] != 2) || p[5] != 1)	/* class; little-endian */
 		return -EBADMSG;
-	e64 = p[4] == 2;
-	m->elf64 = e64;
+	es->e64 = p[4] == 2;
 	pxe_buf_init_ro(&b, p, n);
-	b.off = e64 ? 0x28 : 0x20;
-	shoff = get_addr(&b, e64);
-	b.off = e64 ? 0x3a : 0x2e;
-	shentsize = pxe_buf_get_le16(&b);
-	shnum = pxe_buf_get_le16(&b);
-	if (!pxe_buf_ok(&b) || shnum > MAX_SECTIONS ||
-	    shentsize < (e64 ? 64 : 40))
+	b.off = es->e64 ? 0x28 : 0x20;
+	es->shoff = get_addr(&b, es->e64);
+	b.off = es->e64 ? 0x3a : 0x2e;
+	es->shentsize = pxe_buf_get_le16(&b);
+	es->shnum = pxe_buf_get_le16(&b);
+	if (!pxe_buf_ok(&b) || es->shnum > MAX_SECTIONS ||
+	    es->shentsize < (es->e64 ? 64 : 40))
 		return -EBADMSG;
-	for (i = 0; i < shnum; i++) {
-		if (read_shdr(p, n, e64, shoff + i * shentsize, &sh) < 0)
+	for (i = 0; i < es->shnum; i++) {
+		if (read_shdr(p, n, es->e64, es->shoff + i * es->shentsize,
+		    &sh) < 0)
 			return -EBADMSG;
-		if (sh.type == SHT_DYNAMIC && !have_dyn) {
-			dyn = sh;
-			have_dyn = true;
-		} else if (sh.type == SHT_DYNSYM && !have_sym) {
-			sym = sh;
-			have_sym = true;
+		if (sh.type == SHT_DYNAMIC && !es->have_dyn) {
+			es->dyn = sh;
+			es->have_dyn = true;
+		} else if (sh.type == SHT_DYNSYM && !es->have_sym) {
+			es->sym = sh;
+			es->have_sym = true;
 		}
 	}
-	/* Needed libraries, from the dynamic section's string table. */
-	if (have_dyn) {
-		if (dyn.link >= shnum ||
-		    read_shdr(p, n, e64, shoff + dyn.link * shentsize, &str) < 0 ||
-		    !in_file(&str, n))
-			goto out;
-		pxe_buf_init_ro(&b, p + dyn.off, dyn.size);
-		while (pxe_buf_left(&b) >= (e64 ? 16u : 8u)) {
-			tag = get_addr(&b, e64);
-			val = get_addr(&b, e64);
-			if (tag == DT_NULL)
-				break;
-			if (tag != DT_NEEDED)
-				continue;
-			if ((name = str_at(p, &str, val)) == NULL)
-				goto out;
-			if (add_name(&a, &m->needed, &m->nneeded, name) < 0)
-				goto oom;
-		}
+	return 0;
+}
+
+/* The string table a section links to, inside the file. */
+static int
+linked_strtab(const uint8_t *p, size_t n, const struct elf_secs *es,
+    const struct shdr *s, struct shdr *str)
+{
+	if (s->link >= es->shnum || read_shdr(p, n, es->e64, es->shoff +
+	    s->link * es->shentsize, str) < 0 || !in_file(str, n))
+		return -EBADMSG;
+	return 0;
+}
+
+/* The libraries the module needs (DT_NEEDED).  0, -EBADMSG, -ENOMEM. */
+static int
+read_needed(const uint8_t *p, size_t n, const struct elf_secs *es,
+    struct arena *a, struct elf_mod *m)
+{
+	struct shdr str;
+	struct pxe_buf b;
+	uint64_t tag, val;
+	const char *name;
+
+	if (!es->have_dyn)
+		return 0;
+	if (linked_strtab(p, n, es, &es->dyn, &str) < 0)
+		return -EBADMSG;
+	pxe_buf_init_ro(&b, p + es->dyn.off, es->dyn.size);
+	while (pxe_buf_left(&b) >= (es->e64 ? 16u : 8u)) {
+		tag = get_addr(&b, es->e64);
+		val = get_addr(&b, es->e64);
+		if (tag == DT_NULL)
+			break;
+		if (tag != DT_NEEDED)
+			continue;
+		if ((name = str_at(p, &str, val)) == NULL)
+			return -EBADMSG;
+		if (add_name(a, &m->needed, &m->nneeded, name) < 0)
+			return -ENOMEM;
 	}
-	/* Symbols: undefined ones are imports, the rest exports. */
-	if (have_sym) {
-		if (sym.link >= shnum ||
-		    read_shdr(p, n, e64, shoff + sym.link * shentsize, &str) < 0 ||
-		    !in_file(&str, n) || sym.entsize < (e64 ? 24u : 16u))
-			goto out;
-		count = sym.size / sym.entsize;
-		if (count > MAX_SYMS)
-			goto out;
-		for (i = 1; i < count; i++) {	/* entry 0 is the null symbol */
-			pxe_buf_init_ro(&b, p + sym.off + i * sym.entsize,
-			    sym.entsize);
-			nameoff = pxe_buf_get_le32(&b);
-			if (e64) {
-				pxe_buf_get_u8(&b);	/* info */
-				pxe_buf_get_u8(&b);	/* other */
-				shndx = pxe_buf_get_le16(&b);
-			} else {
-				pxe_buf_get_le32(&b);	/* value */
-				pxe_buf_get_le32(&b);	/* size */
-				pxe_buf_get_u8(&b);
-				pxe_buf_get_u8(&b);
-				shndx = pxe_buf_get_le16(&b);
-			}
-			if (!pxe_buf_ok(&b) ||
-			    (name = str_at(p, &str, nameoff)) == NULL)
-				goto out;
-			if (*name == '\0')
-				continue;
-			if (add_name(&a, shndx == SHN_UNDEF ? &m->undef : &m->def,
-			    shndx == SHN_UNDEF ? &m->nundef : &m->ndef, name) < 0)
-				goto oom;
+	return 0;
+}
+
+/* The dynamic symbols: undefined ones are imports, the rest exports.
+ * 0, -EBADMSG, -ENOMEM. */
+static int
+read_symbols(const uint8_t *p, size_t n, const struct elf_secs *es,
+    struct arena *a, struct elf_mod *m)
+{
+	const struct shdr *sym = &es->sym;
+	struct shdr str;
+	struct pxe_buf b;
+	uint64_t i, count;
+	const char *name;
+	uint32_t nameoff;
+	uint16_t shndx;
+	bool undef;
+
+	if (!es->have_sym)
+		return 0;
+	if (linked_strtab(p, n, es, sym, &str) < 0 ||
+	    sym->entsize < (es->e64 ? 24u : 16u))
+		return -EBADMSG;
+	count = sym->size / sym->entsize;
+	if (count > MAX_SYMS)
+		return -EBADMSG;
+	for (i = 1; i < count; i++) {	/* entry 0 is the null symbol */
+		pxe_buf_init_ro(&b, p + sym->off + i * sym->entsize,
+		    sym->entsize);
+		nameoff = pxe_buf_get_le32(&b);
+		if (!es->e64) {
+			pxe_buf_get_le32(&b);	/* value */
+			pxe_buf_get_le32(&b);	/* size */
 		}
+		pxe_buf_get_u8(&b);		/* info */
+		pxe_buf_get_u8(&b);		/* other */
+		shndx = pxe_buf_get_le16(&b);
+		if (!pxe_buf_ok(&b) || (name = str_at(p, &str, nameoff)) == NULL)
+			return -EBADMSG;
+		if (*name == '\0')
+			continue;
+		undef = shndx == SHN_UNDEF;
+		if (add_name(a, undef ? &m->undef : &m->def, undef ?
+		    &m->nundef : &m->ndef, name) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int
+elf_mod_parse(const uint8_t *p, size_t n, struct elf_mod *m)
+{
+	struct elf_secs es;
+	struct arena a = { 0 };
+	int e;
+
+	memset(m, 0, sizeof(*m));
+	if ((e = find_sections(p, n, &es)) < 0)
+		return e;
+	m->elf64 = es.e64;
+	if ((e = read_needed(p, n, &es, &a, m)) < 0 ||
+	    (e = read_symbols(p, n, &es, &a, m)) < 0) {
+		free(a.buf);
+		free(m->needed);
+		free(m->undef);
+		free(m->def);
+		memset(m, 0, sizeof(*m));
+		return e;
 	}
 	m->strings = a.buf;
 	fix_up(m->needed, m->nneeded, a.buf);
 	fix_up(m->undef, m->nundef, a.buf);
 	fix_up(m->def, m->ndef, a.buf);
 	return 0;
-oom:
-	e = -ENOMEM;
-out:
-	free(a.buf);
-	free(m->needed);
-	free(m->undef);
-	free(m->def);
-	memset(m, 0, sizeof(*m));
-	return e;
 }
 
 void
