@@ -2,7 +2,8 @@
  * check.c: `mkpxemenu check --root DIR` lints a TFTP tree the way the boot
  * will meet it.  For every pxelinux.0 / syslinux.efi in the tree: its
  * pxelinux.cfg files parse; every file they name exists under the root
- * (as pxe-tftpd would find it) and none leaves it; labels are unique and
+ * as the loader asks for it (loader_path) and pxe-tftpd would find it,
+ * and none leaves the root; labels are unique and
  * bootable and DEFAULT names one; every module the menus use is there
  * with the libraries it needs; every module's imports are exported by
  * ldlinux (the "Failed to load ldlinux.c32" / "Undef symbol" traps of
