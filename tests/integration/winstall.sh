@@ -184,6 +184,16 @@ ws -C "$T/a.conf"
 printf 'interface %s\nbogus-option 1\n' "$IF" > "$T/b.conf"
 refused 2 "unknown option '--bogus-option'" "a bad -C line" -C "$T/b.conf"
 
+# --unattend: into the WinPE it builds (winpe.mk's UNATTEND, mkwinpe
+# --unattend), so not with a ready --winpe image.
+printf '<unattend/>\n' > "$T/unattend.xml"
+ws -i "$IF" -n --unattend "$T/unattend.xml" "$T/winpe.iso"
+[ "$st" = 0 ] && grep -q -- "^make .* UNATTEND=$T/unattend.xml " "$T/out" ||
+    fail "--unattend: no UNATTEND= in the make line: $(cat "$T/out")"
+refused 2 "^pxe-winstall: --unattend goes into the WinPE that pxe-winstall builds" \
+    "--unattend with --winpe" -i "$IF" --unattend "$T/unattend.xml" \
+    --winpe "$T/winpe.iso" --share "$ROOT/share"
+
 # A served run: ready, then SIGTERM stops everything and exits 0.
 ip netns exec "$S" sh "$W" -i "$IF" --winpe "$T/winpe.iso" \
     --share "$ROOT/share" --password-file "$T/pw" --dir "$T/work" \
