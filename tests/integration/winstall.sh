@@ -162,7 +162,7 @@ grep -q -- "pxe-tftpd -r [^ ]* -l 10.72.0.1 --http 80 " "$T/out" ||
     fail "--dry-run: pxe-tftpd does not serve HTTP: $(grep pxe-tftpd "$T/out")"
 grep -q -- "^make .* IPXE=1 HTTP_BASE=http://10.72.0.1 " "$T/out" ||
     fail "--dry-run: make does not write boot.ipxe: $(grep '^make' "$T/out")"
-grep -q -- "pxe-smbd -s install=$ROOT/share --password-file .*-l 10.72.0.1" "$T/out" ||
+grep -q -- "pxe-smbd -s install=$ROOT/share --password-file [^ ]* --require-signing -l 10.72.0.1" "$T/out" ||
     fail "--dry-run: no pxe-smbd line: $(cat "$T/out")"
 grep -q -- "^make -f .*winpe.mk .*WINPE_ISO=$T/winpe.iso" "$T/out" ||
     fail "--dry-run: no make line: $(cat "$T/out")"
