@@ -8,6 +8,8 @@
 #   full.log      the stand-in lab through every stage: firmware DHCP,
 #                 winpe.iso, WinPE's DHCP as minint-*, the signed session,
 #                 the tree connect, setup.exe read, install.wim read
+#   proxy.log     the same beside a router (pxe-lab --proxy): WinPE's DHCP
+#                 seen in the router's dnsmasq log
 #   unsigned.log  the same with the stand-in's net use unsigned: setup.exe
 #                 and install.wim are read, but the run stops at WinPE's
 #                 DHCP and the unsigned session is named
@@ -18,7 +20,8 @@
 
 F=$top_srcdir/tests/data/lab-stages
 S=$top_srcdir/scripts/lab/stages
-[ -f "$F/full.log" ] && [ -f "$F/unsigned.log" ] || fail "the fixtures are missing in $F"
+[ -f "$F/full.log" ] && [ -f "$F/unsigned.log" ] && [ -f "$F/proxy.log" ] ||
+    fail "the fixtures are missing in $F"
 
 # run ARGS...: the script's output in $T/out, its status in $st.
 run() {
@@ -77,6 +80,13 @@ echo "$stages" | while IFS='|' read -r key label pat; do
 	fi
 	prevkey=$key prevlabel=$label
 done || exit 1
+
+# Beside a router: WinPE's DHCP is the router's (dnsmasq --log-dhcp puts a
+# transaction id before DHCPACK), and the run passes.
+run "$F/proxy.log"
+[ "$st" = 0 ] || fail "the run beside a router does not pass (exit $st): $(cat "$T/out")"
+grep -Eq "^  \[ *[0-9.]+s\] WinPE.s DHCP \(minint-\*\) +.*dnsmasq-dhcp\[[0-9]+\]: [0-9]+ DHCPACK\(tap0\) .* minint-" "$T/out" ||
+    fail "beside a router: WinPE's DHCP not from the router's log: $(cat "$T/out")"
 
 # An unsigned session: the later stages are seen but do not count; the
 # last stage is WinPE's DHCP, and the note names the unsigned session.
