@@ -72,6 +72,23 @@ log_close(const struct conn *c, const struct open *o)
 	    s > 0 ? (double)o->bytes_read / s / 1e6 : 0.0);
 }
 
+/*
+ * At -v, the first read of an open file: a 4 GB install.wim that setup is
+ * copying says so long before its close line (a client that only looks at
+ * a file opens it too, and reads nothing).
+ */
+static void
+log_first_read(const struct conn *c, const struct open *o)
+{
+	char esc[512];
+
+	if (o->path == NULL || pxe_log_get_level() < PXE_LOG_DEBUG)
+		return;
+	pxe_log_escape_flags(esc, sizeof(esc), o->path, strlen(o->path),
+	    PXE_ESC_BACKSLASH);
+	log_debug("%s: reading /%s", c->peer, esc);
+}
+
 static void
 open_free(struct conn *c, struct open *o)
 {
@@ -610,6 +627,8 @@ smb_read(struct req *r)
 	r->b.off = SMB2_READ_DATA_OFF + (size_t)n;
 	c->d->c.reads++;
 	c->d->c.bytes_read += (uint64_t)n;
+	if (o->bytes_read == 0)
+		log_first_read(c, o);
 	o->bytes_read += (uint64_t)n;
 	r->body_done = true;
 	return 0;

@@ -240,4 +240,20 @@ timeout 60 smbclient //127.0.0.1/install -p "$PORT" -N -c ls \
     > "$T/smb.out" 2>&1 || fail "-N with --guest: $(tail -n 3 "$T/smb.out")"
 smb SMB3_11 "x%wrong" "ls" && fail "a wrong password became a guest"
 stop_tftpd
+
+# -v: the first read of each open file is said once ("reading /PATH"), so
+# a long copy (setup and install.wim) shows long before its close line;
+# a look at a file (allinfo: opened, nothing read) says nothing of reading.
+start_smbd --password secret -v
+smb SMB3_11 "x%secret" "allinfo tree/UPPER.TXT" --client-protection=sign ||
+    fail "allinfo: $(tail -n 3 "$T/smb.out")"
+expect_log "open /tree/UPPER\.TXT" "-v: the open of a file looked at"
+grep -q 'reading /tree/UPPER\.TXT' "$LOG" && fail "-v: a file looked at was said to be read"
+smb SMB3_11 "x%secret" "get tree/sources/install.wim $T/install.wim" --client-protection=sign ||
+    fail "get install.wim: $(tail -n 3 "$T/smb.out")"
+expect_log "127\.0\.0\.1: reading /tree/sources/install\.wim$" "-v: the first read of install.wim"
+expect_log "closed /tree/sources/install\.wim for 127\.0\.0\.1: 1048577 of 1048577 bytes" "install.wim's close line"
+[ "$(grep -c 'reading /tree/sources/install\.wim' "$LOG")" = 1 ] ||
+    fail "-v: install.wim's reading said more than once: $(grep reading "$LOG")"
+stop_tftpd
 exit 0

@@ -162,7 +162,7 @@ grep -q -- "pxe-tftpd -r [^ ]* -l 10.72.0.1 --http 80 " "$T/out" ||
     fail "--dry-run: pxe-tftpd does not serve HTTP: $(grep pxe-tftpd "$T/out")"
 grep -q -- "^make .* IPXE=1 HTTP_BASE=http://10.72.0.1 " "$T/out" ||
     fail "--dry-run: make does not write boot.ipxe: $(grep '^make' "$T/out")"
-grep -q -- "pxe-smbd -s install=$ROOT/share --password-file .*-l 10.72.0.1" "$T/out" ||
+grep -q -- "pxe-smbd -s install=$ROOT/share --password-file [^ ]* --require-signing -l 10.72.0.1" "$T/out" ||
     fail "--dry-run: no pxe-smbd line: $(cat "$T/out")"
 grep -q -- "^make -f .*winpe.mk .*WINPE_ISO=$T/winpe.iso" "$T/out" ||
     fail "--dry-run: no make line: $(cat "$T/out")"
@@ -183,6 +183,16 @@ ws -C "$T/a.conf"
     fail "-C with include: exit $st: $(cat "$T/out")"
 printf 'interface %s\nbogus-option 1\n' "$IF" > "$T/b.conf"
 refused 2 "unknown option '--bogus-option'" "a bad -C line" -C "$T/b.conf"
+
+# --unattend: into the WinPE it builds (winpe.mk's UNATTEND, mkwinpe
+# --unattend), so not with a ready --winpe image.
+printf '<unattend/>\n' > "$T/unattend.xml"
+ws -i "$IF" -n --unattend "$T/unattend.xml" "$T/winpe.iso"
+[ "$st" = 0 ] && grep -q -- "^make .* UNATTEND=$T/unattend.xml " "$T/out" ||
+    fail "--unattend: no UNATTEND= in the make line: $(cat "$T/out")"
+refused 2 "^pxe-winstall: --unattend goes into the WinPE that pxe-winstall builds" \
+    "--unattend with --winpe" -i "$IF" --unattend "$T/unattend.xml" \
+    --winpe "$T/winpe.iso" --share "$ROOT/share"
 
 # A served run: ready, then SIGTERM stops everything and exits 0.
 ip netns exec "$S" sh "$W" -i "$IF" --winpe "$T/winpe.iso" \
