@@ -46,8 +46,9 @@ ip_str(uint32_t a, char *buf)
 }
 
 void
-dhcpd_log_counters(struct dhcpd *d)
+dhcpd_log_counters(void *arg)
 {
+	struct dhcpd *d = arg;
 	const struct dhcpd_counters *c = &d->c;
 
 	pxe_log_drop_flush(&d->droplog);

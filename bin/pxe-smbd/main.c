@@ -52,18 +52,6 @@ static const char epilog[] =
     "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
     "2 usage error.  See pxe-smbd(8).\n";
 
-static const char *
-number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
-{
-	static char msg[64];
-	uint64_t v;
-
-	if (pxe_parse_u64(arg, min, max, &v) < 0)
-		return pxe_range_msg(msg, sizeof(msg), min, max);
-	*out = (unsigned)v;
-	return NULL;
-}
-
 /* NAME=PATH: the name a client may use, and a path. */
 static const char *
 add_share(struct smbd_config *c, const char *arg)
@@ -119,11 +107,16 @@ set_option(void *ctx, int id, const char *arg)
 		c->listen[c->nlisten++] = arg;
 		return NULL;
 	case O_PORT:
-		if ((m = number(arg, 1, 65535, &v)) == NULL)
+		if ((m = pxe_daemon_number(&c->dopt, arg, 1, 65535,
+		    &v)) == NULL)
 			c->port = (uint16_t)v;
 		return m;
-	case O_MAXCONN: return number(arg, 1, 100000, &c->max_connections);
-	case O_IDLE: return number(arg, 1, 86400 * 7, &c->idle_timeout);
+	case O_MAXCONN:
+		return pxe_daemon_number(&c->dopt, arg, 1, 100000,
+		    &c->max_connections);
+	case O_IDLE:
+		return pxe_daemon_number(&c->dopt, arg, 1, 86400 * 7,
+		    &c->idle_timeout);
 	case O_REQSIGN: c->require_signing = true; return NULL;
 	case O_NAME:
 		if (strlen(arg) == 0 || strlen(arg) > 15)
@@ -150,8 +143,9 @@ defaults(struct smbd_config *c)
 }
 
 void
-smbd_log_counters(const struct smbd *d)
+smbd_log_counters(void *arg)
 {
+	const struct smbd *d = arg;
 	const struct smbd_counters *c = &d->c;
 
 	log_info("counters: connections %llu (active %u, peak %u, refused "
@@ -348,21 +342,14 @@ open_listeners(struct smbd *d)
 	return 0;
 }
 
-/* SIGUSR1, through libpxe's daemon. */
-static void
-log_counters(void *arg)
-{
-	smbd_log_counters(arg);
-}
-
+/* Open the shares, the loop and the sockets; 0, or the exit status. */
 static int
-setup(struct smbd *d)
+bind_all(void *arg)
 {
+	struct smbd *d = arg;
 	struct timespec ts;
 	int r;
 
-	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
-		return 1;
 	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
 	    strlen(d->cfg.password), d->nt_hash) < 0) {
 		log_err("--password: not valid UTF-8");
@@ -386,21 +373,24 @@ setup(struct smbd *d)
 	/* Kept to be given up: with no descriptor left, accept() one
 	 * connection anyway to close it, instead of spinning on EMFILE. */
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
-	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
-	if (pxe_daemon_start(d->loop, &d->dm) < 0)
-		return 1;
+	return 0;
+}
+
+static void
+ready(void *arg)
+{
+	struct smbd *d = arg;
+
 	log_info("started, version %s, %s%s", PACKAGE_VERSION,
 	    d->cfg.password ? "shared-secret logons" : "guest logons only",
 	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
-	d->started = true;
-	return 0;
 }
 
 /* --test -v: the settings as understood, as lines of a -C file. */
 static void
-print_config(const struct smbd_config *c, FILE *f)
+print_config(void *arg, FILE *f)
 {
+	const struct smbd_config *c = &((const struct smbd *)arg)->cfg;
 	unsigned i;
 
 	for (i = 0; i < c->nshares; i++)
@@ -422,49 +412,60 @@ print_config(const struct smbd_config *c, FILE *f)
 	pxe_daemon_print_opts(&c->dopt, f);
 }
 
-/* --test: check what setup would need, binding nothing; the exit status. */
-static int
-test_config(struct smbd *d)
+/* Free what the options made: share names, the password (wiped). */
+static void
+forget_config(struct smbd_config *c)
 {
-	struct pxe_check ck = { "pxe-smbd", 0, false };
-	struct sockaddr_storage ss;
+	unsigned i;
+
+	for (i = 0; i < c->nshares; i++)
+		free((char *)c->shares[i].name);
+	c->nshares = 0;
+	if (c->password) {
+		memset(c->password, 0, strlen(c->password));
+		free(c->password);
+		c->password = NULL;
+	}
+}
+
+/* --test: check what setup would need, binding nothing; the exit status. */
+static void
+test_config(void *arg, struct pxe_check *ck)
+{
+	struct smbd *d = arg;
 	uint8_t hash[16];
-	socklen_t len;
 	struct share sh;
 	unsigned i;
 
 	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
 	    strlen(d->cfg.password), hash) < 0)
-		pxe_check_fail(&ck, "--password: not valid UTF-8");
+		pxe_check_fail(ck, "--password: not valid UTF-8");
 	for (i = 0; i < d->cfg.nshares; i++) {
 		memset(&sh, 0, sizeof(sh));
 		sh.name = (char *)d->cfg.shares[i].name;
 		sh.path = (char *)d->cfg.shares[i].path;
 		if (open_share(&sh) < 0)
-			ck.problems++;	/* open_share said why */
+			ck->problems++;	/* open_share said why */
 		else
 			sh.ops->free(sh.be);
 	}
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
-		    &len) < 0)
-			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
-			    "address", d->cfg.listen[i]);
-	pxe_check_daemon(&ck, &d->cfg.dopt);
-	if (d->cfg.dopt.verbosity > 0)
-		print_config(&d->cfg, stdout);
-	return pxe_check_done(&ck);
+	pxe_check_listen(ck, d->cfg.listen, d->cfg.nlisten);
 }
 
+/* Close the connections. */
 static void
-teardown(struct smbd *d)
+stop(void *arg)
 {
+	conn_close_all(arg);
+}
+
+/* Close and free everything. */
+static int
+teardown(void *arg, int status)
+{
+	struct smbd *d = arg;
 	unsigned i;
 
-	if (d->loop)
-		conn_close_all(d);
-	if (d->started)
-		smbd_log_counters(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	if (d->spare_fd >= 0)
@@ -472,55 +473,45 @@ teardown(struct smbd *d)
 	for (i = 0; i < d->nshares; i++)
 		if (d->shares[i].ops)
 			d->shares[i].ops->free(d->shares[i].be);
-	for (i = 0; i < d->cfg.nshares; i++)
-		free((char *)d->cfg.shares[i].name);
 	pxe_loop_free(d->loop);
-	if (d->cfg.password) {
-		memset(d->cfg.password, 0, strlen(d->cfg.password));
-		free(d->cfg.password);
+	forget_config(&d->cfg);
+	return status;
+}
+
+static int
+usage(void *arg)
+{
+	struct smbd *d = arg;
+
+	if (d->cfg.nshares == 0) {
+		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
+		return 2;
 	}
-	pxe_daemon_end(&d->dm, d->exit_code == 0);
-	pxe_log_close();
-	pxe_opts_free(&d->optmem);
+	if (d->cfg.password == NULL && !d->cfg.guest) {
+		fprintf(stderr, "pxe-smbd: give --password, --password-file "
+		    "or --guest\n");
+		return 2;
+	}
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct smbd d;
-	struct pxe_opts_spec spec = {
+	static const struct pxe_opts_spec spec = {
 		"pxe-smbd", PACKAGE_VERSION, "--share NAME=PATH... [OPTION]...",
 		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
 		"3.1.1, signed) for network installs of Windows.",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r;
+	static const struct pxe_daemon_prog prog = {
+		&spec, &d.cfg.dopt, &d.dm, &d.loop, &d, usage, test_config,
+		print_config, bind_all, ready, smbd_log_counters, stop,
+		teardown,
+	};
 
-	pxe_log_init("pxe-smbd");
 	d.spare_fd = -1;
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0) {
-		free(d.cfg.password);
-		return r == 1 ? 0 : 2;
-	}
-	if (d.cfg.nshares == 0) {
-		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
-		return 2;
-	}
-	if (d.cfg.password == NULL && !d.cfg.guest) {
-		fprintf(stderr, "pxe-smbd: give --password, --password-file "
-		    "or --guest\n");
-		return 2;
-	}
-	if (d.cfg.dopt.test) {
-		d.exit_code = test_config(&d);
-		teardown(&d);
-		return d.exit_code;
-	}
-	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
-		log_err("event loop failed: %s", strerror(errno));
-		d.exit_code = 1;
-	}
-	teardown(&d);
-	return d.exit_code;
+	return pxe_daemon_main(&prog, argc, argv);
 }

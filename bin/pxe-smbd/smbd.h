@@ -119,8 +119,6 @@ struct smbd {
 	int spare_fd;			/* given up to refuse on EMFILE */
 	uint64_t emfile_log_at;		/* rate limit of that refusal */
 	unsigned emfile_n;
-	int exit_code;
-	bool started;		/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
@@ -377,6 +375,7 @@ uint32_t pipe_transceive(struct req *r, struct open *o,
 size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
-void smbd_log_counters(const struct smbd *d);
+/* The counters, one line (arg: the struct smbd; also SIGUSR1's hook). */
+void smbd_log_counters(void *arg);
 
 #endif

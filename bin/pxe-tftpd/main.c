@@ -47,19 +47,6 @@ static const char epilog[] =
     "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
     "2 usage error.  See pxe-tftpd(8).\n";
 
-/* Parse a number option into *out; NULL or the complaint. */
-static const char *
-number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
-{
-	static char msg[64];
-	uint64_t v;
-
-	if (pxe_parse_u64(arg, min, max, &v) < 0)
-		return pxe_range_msg(msg, sizeof(msg), min, max);
-	*out = (unsigned)v;
-	return NULL;
-}
-
 /* The option handler: every value from argv and -C files comes here. */
 static const char *
 set_option(void *ctx, int id, const char *arg)
@@ -78,7 +65,8 @@ set_option(void *ctx, int id, const char *arg)
 		c->listen[c->nlisten++] = arg;
 		return NULL;
 	case O_PORT:
-		if ((m = number(arg, 1, 65535, &port)) == NULL)
+		if ((m = pxe_daemon_number(&c->dopt, arg, 1, 65535,
+		    &port)) == NULL)
 			c->port = (uint16_t)port;
 		return m;
 	case O_IFACE:
@@ -91,14 +79,21 @@ set_option(void *ctx, int id, const char *arg)
 	case O_WRITE: c->write = true; return NULL;
 	case O_OVERWRITE: c->overwrite = true; return NULL;
 	case O_MAXBLK:
-		return number(arg, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX,
-		    &c->max_blksize);
+		return pxe_daemon_number(&c->dopt, arg, TFTP_BLKSIZE_MIN,
+		    TFTP_BLKSIZE_MAX, &c->max_blksize);
 	case O_MAXWIN:
-		return number(arg, 1, TFTP_WINDOWSIZE_MAX, &c->max_windowsize);
+		return pxe_daemon_number(&c->dopt, arg, 1, TFTP_WINDOWSIZE_MAX,
+		    &c->max_windowsize);
 	case O_NOMSFT: c->msftwindow = false; return NULL;
-	case O_RETRANSMIT: return number(arg, 10, 255000, &c->retransmit_ms);
-	case O_RETRIES: return number(arg, 0, 100, &c->retries);
-	case O_MAXXFER: return number(arg, 1, 1000000, &c->max_transfers);
+	case O_RETRANSMIT:
+		return pxe_daemon_number(&c->dopt, arg, 10, 255000,
+		    &c->retransmit_ms);
+	case O_RETRIES:
+		return pxe_daemon_number(&c->dopt, arg, 0, 100,
+		    &c->retries);
+	case O_MAXXFER:
+		return pxe_daemon_number(&c->dopt, arg, 1, 1000000,
+		    &c->max_transfers);
 	case O_HTTP: {
 		char abuf[PXE_ADDRSTRLEN];
 		const char *a;
@@ -110,8 +105,12 @@ set_option(void *ctx, int id, const char *arg)
 		c->http = arg;
 		return NULL;
 	}
-	case O_HTTP_MAXCONN: return number(arg, 1, 1000000, &c->http_max_conns);
-	case O_HTTP_TIMEOUT: return number(arg, 1, 86400, &c->http_timeout);
+	case O_HTTP_MAXCONN:
+		return pxe_daemon_number(&c->dopt, arg, 1, 1000000,
+		    &c->http_max_conns);
+	case O_HTTP_TIMEOUT:
+		return pxe_daemon_number(&c->dopt, arg, 1, 86400,
+		    &c->http_timeout);
 	}
 	return "is not handled";
 }
@@ -233,21 +232,13 @@ raise_nofile(struct tftpd *d)
 	}
 }
 
-/* SIGUSR1, through libpxe's daemon. */
-static void
-log_counters(void *arg)
-{
-	tftpd_log_counters(arg);
-}
-
-/* Set everything up; 0, or the exit status to fail with. */
+/* Open the root, the loop and the sockets; 0, or the exit status. */
 static int
-setup(struct tftpd *d)
+bind_all(void *arg)
 {
+	struct tftpd *d = arg;
 	int r;
 
-	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
-		return 1;
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0) {
 		log_err("--root %s: cannot serve it: %s", d->cfg.root,
 		    strerror(-r));
@@ -264,21 +255,24 @@ setup(struct tftpd *d)
 		return r == -2 ? 2 : 1;
 	if ((r = httpd_listen(d)) < 0)
 		return r == -2 ? 2 : 1;
-	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
-	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
-	if (pxe_daemon_start(d->loop, &d->dm) < 0)
-		return 1;
+	return 0;
+}
+
+static void
+ready(void *arg)
+{
+	struct tftpd *d = arg;
+
 	log_info("started, version %s, TFTP root is %s%s%s", PACKAGE_VERSION,
 	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "",
 	    d->cfg.http ? ", also served over HTTP" : "");
-	d->started = true;
-	return 0;
 }
 
 /* --test -v: the settings as understood, as lines of a -C file. */
 static void
-print_config(const struct tftpd_config *c, FILE *f)
+print_config(void *arg, FILE *f)
 {
+	const struct tftpd_config *c = &((const struct tftpd *)arg)->cfg;
 	unsigned i;
 
 	fprintf(f, "root %s\n", c->root);
@@ -301,85 +295,76 @@ print_config(const struct tftpd_config *c, FILE *f)
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
-static int
-test_config(struct tftpd *d)
+static void
+test_config(void *arg, struct pxe_check *ck)
 {
-	struct pxe_check ck = { "pxe-tftpd", 0, false };
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct tftpd *d = arg;
 	unsigned i;
 	int r;
 
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0)
-		pxe_check_fail(&ck, "--root %s: %s%s", d->cfg.root,
+		pxe_check_fail(ck, "--root %s: %s%s", d->cfg.root,
 		    strerror(-r), r == -ENOENT ? " (make it and put the boot "
 		    "files there, or give --root)" : "");
 	else
 		pxe_fsroot_close(&d->root);
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
-		    &len) < 0)
-			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
-			    "address", d->cfg.listen[i]);
+	pxe_check_listen(ck, d->cfg.listen, d->cfg.nlisten);
 	for (i = 0; i < d->cfg.niface; i++)
-		pxe_check_iface(&ck, "--interface", d->cfg.iface[i], false);
-	pxe_check_daemon(&ck, &d->cfg.dopt);
-	if (d->cfg.dopt.verbosity > 0)
-		print_config(&d->cfg, stdout);
-	return pxe_check_done(&ck);
+		pxe_check_iface(ck, "--interface", d->cfg.iface[i], false);
 }
 
-/* Abort what is still running, report, and free everything. */
+/* Abort the transfers still running. */
 static void
-teardown(struct tftpd *d)
+stop(void *arg)
 {
+	xfer_shutdown(arg);
+}
+
+/* Close and free everything. */
+static int
+teardown(void *arg, int status)
+{
+	struct tftpd *d = arg;
 	unsigned i;
 
-	if (d->loop)
-		xfer_shutdown(d);
-	if (d->started)
-		tftpd_log_counters(d);
 	httpd_shutdown(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	pxe_loop_free(d->loop);
 	if (d->root.path)
 		pxe_fsroot_close(&d->root);
-	pxe_daemon_end(&d->dm, d->exit_code == 0);
-	pxe_log_close();
-	pxe_opts_free(&d->optmem);
+	return status;
+}
+
+static int
+usage(void *arg)
+{
+	const struct tftpd *d = arg;
+
+	if (d->cfg.overwrite && !d->cfg.write) {
+		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
+		return 2;
+	}
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct tftpd d;	/* large: holds the receive buffer */
-	struct pxe_opts_spec spec = {
+	static const struct pxe_opts_spec spec = {
 		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
 		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
 		"7440, and Microsoft's variable window), and with --http the "
 		"same files over HTTP/1.1 (GET, HEAD, ranges, keep-alive).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r;
+	static const struct pxe_daemon_prog prog = {
+		&spec, &d.cfg.dopt, &d.dm, &d.loop, &d, usage, test_config,
+		print_config, bind_all, ready, tftpd_log_counters, stop,
+		teardown,
+	};
 
-	pxe_log_init("pxe-tftpd");
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0)
-		return r == 1 ? 0 : 2;
-	if (d.cfg.overwrite && !d.cfg.write) {
-		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
-		return 2;
-	}
-	if (d.cfg.dopt.test) {
-		r = test_config(&d);
-		pxe_opts_free(&d.optmem);
-		return r;
-	}
-	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
-		log_err("event loop failed: %s", strerror(errno));
-		d.exit_code = 1;
-	}
-	teardown(&d);
-	return d.exit_code;
+	return pxe_daemon_main(&prog, argc, argv);
 }

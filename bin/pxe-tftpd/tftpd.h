@@ -120,8 +120,6 @@ struct tftpd {
 	unsigned peak_xfers;	/* most transfers active at once */
 	struct tftpd_counters c;
 	struct pxe_droplog droplog;	/* rate limit for "dropped" lines */
-	int exit_code;
-	bool started;		/* serving: counters at exit */
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
@@ -131,7 +129,8 @@ struct tftpd {
 /* server.c */
 void tftpd_on_request(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
-void tftpd_log_counters(struct tftpd *d);
+/* The counters, one line (arg: the struct tftpd; also SIGUSR1's hook). */
+void tftpd_log_counters(void *arg);
 /* Log a dropped datagram (rate limited) and count it. */
 void tftpd_drop(struct tftpd *d, const char *peer, const char *why);
 
