@@ -154,7 +154,16 @@ void dhcpd_log_counters(void *arg);
 /* --probe on ifname: 0 no DHCP server answered, 1 one did (printed on
  * stdout) or the probe failed (said on stderr).  probe.c. */
 int dhcpd_probe(const char *ifname);
-/* The --boot file for PXE clients of arch, or NULL. */
+/* boot.c: the --boot file for PXE clients of arch, or NULL. */
 const char *dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch);
+/*
+ * Add boot information for a PXE or HTTP boot client (or a --host with a
+ * boot file) to r: the file (also in r->file), or NULL when it gets none
+ * (a DISCOVER with no rule for its arch is logged).  ifaddr: the address
+ * of the interface that took the request, the TFTP server by default.
+ */
+const char *dhcpd_add_boot(const struct dhcpd_config *cfg,
+    const struct dhcp_msg *m, const struct dhcpd_host *host, uint32_t ifaddr,
+    const char *mac, struct dhcp_reply *r);
 
 #endif
