@@ -674,29 +674,20 @@ usage(void *arg)
 {
 	struct dhcpd *d = arg;
 
-	if (d->cfg.niface == 0) {
-		fprintf(stderr, "pxe-dhcpd: --interface is required: a DHCP "
-		    "server must know which link it serves\n");
-		return 2;
-	}
-	if (d->cfg.probe) {
-		if (d->cfg.niface != 1) {
-			fprintf(stderr, "pxe-dhcpd: --probe looks on one "
-			    "--interface at a time\n");
-			return 2;
-		}
+	if (d->cfg.niface == 0)
+		return pxe_usage_error("pxe-dhcpd", "--interface is required: "
+		    "a DHCP server must know which link it serves");
+	if (d->cfg.probe && d->cfg.niface != 1)
+		return pxe_usage_error("pxe-dhcpd", "--probe looks on one "
+		    "--interface at a time");
+	if (d->cfg.probe)
 		return dhcpd_probe(d->cfg.iface[0]);
-	}
-	if (!d->cfg.proxy && d->cfg.nranges == 0 && d->cfg.nhosts == 0) {
-		fprintf(stderr, "pxe-dhcpd: give --range or --host (or --proxy "
-		    "beside another DHCP server)\n");
-		return 2;
-	}
-	if (d->cfg.proxy && d->cfg.nboot == 0 && d->cfg.nhttp == 0) {
-		fprintf(stderr, "pxe-dhcpd: --proxy needs --boot: it only "
-		    "hands out boot files\n");
-		return 2;
-	}
+	if (!d->cfg.proxy && d->cfg.nranges == 0 && d->cfg.nhosts == 0)
+		return pxe_usage_error("pxe-dhcpd", "give --range or --host "
+		    "(or --proxy beside another DHCP server)");
+	if (d->cfg.proxy && d->cfg.nboot == 0 && d->cfg.nhttp == 0)
+		return pxe_usage_error("pxe-dhcpd", "--proxy needs --boot: it "
+		    "only hands out boot files");
 	return -1;
 }
 

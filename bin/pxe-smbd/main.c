@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 
 enum {
 	O_SHARE = PXE_OPT_USER, O_PASSWORD, O_PASSWORD_FILE, O_GUEST,
-	O_LISTEN, O_PORT, O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
+	O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
 	};
 
 static const struct pxe_opt options[] = {
@@ -32,8 +33,7 @@ static const struct pxe_opt options[] = {
 	{ "password", 'P', "PASSWORD", O_PASSWORD, "the shared secret: any user name with it logs on (see --password-file)" },
 	{ "password-file", 0, "FILE", O_PASSWORD_FILE, "read the shared secret from the first line of FILE" },
 	{ "guest", 'g', NULL, O_GUEST, "allow guest and anonymous logons (unsigned; refused by recent Windows)" },
-	{ "listen", 'l', "ADDR", O_LISTEN, "listen on ADDR; repeatable (default: all)" },
-	{ "port", 'p', "N", O_PORT, "TCP port (default 445)" },
+	PXE_LISTEN_OPTIONS("TCP port (default 445)"),
 	{ "max-connections", 'm', "N", O_MAXCONN, "connections at once (default 1024)" },
 	{ "idle-timeout", 0, "SECONDS", O_IDLE, "close connections idle that long with no open file (default 900)" },
 	{ "require-signing", 0, NULL, O_REQSIGN, "require every authenticated session to sign" },
@@ -82,15 +82,21 @@ add_share(struct smbd_config *c, const char *arg)
 	return NULL;
 }
 
+/* The options that take a number. */
+static const struct pxe_num_opt numbers[] = {
+	{ O_MAXCONN, 1, 100000, offsetof(struct smbd_config, max_connections) },
+	{ O_IDLE, 1, 86400 * 7, offsetof(struct smbd_config, idle_timeout) },
+};
+
 static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct smbd_config *c = ctx;
-	unsigned v = 0;
 	const char *m;
 
-	if (id >= PXE_OPT_DAEMON)
-		return pxe_daemon_option(&c->dopt, id, arg);
+	if (pxe_daemon_take(&c->dopt, numbers, sizeof(numbers) /
+	    sizeof(numbers[0]), c, id, arg, &m))
+		return m;
 	switch (id) {
 	case O_SHARE: return add_share(c, arg);
 	case O_PASSWORD:
@@ -101,22 +107,6 @@ set_option(void *ctx, int id, const char *arg)
 		return c->password ? NULL : "cannot be stored";
 	case O_PASSWORD_FILE: return pxe_opt_secret_file(arg, &c->password);
 	case O_GUEST: c->guest = true; return NULL;
-	case O_LISTEN:
-		if (c->nlisten == SMBD_MAX_LISTEN)
-			return "given too many times";
-		c->listen[c->nlisten++] = arg;
-		return NULL;
-	case O_PORT:
-		if ((m = pxe_daemon_number(&c->dopt, arg, 1, 65535,
-		    &v)) == NULL)
-			c->port = (uint16_t)v;
-		return m;
-	case O_MAXCONN:
-		return pxe_daemon_number(&c->dopt, arg, 1, 100000,
-		    &c->max_connections);
-	case O_IDLE:
-		return pxe_daemon_number(&c->dopt, arg, 1, 86400 * 7,
-		    &c->idle_timeout);
 	case O_REQSIGN: c->require_signing = true; return NULL;
 	case O_NAME:
 		if (strlen(arg) == 0 || strlen(arg) > 15)
@@ -136,7 +126,7 @@ static void
 defaults(struct smbd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->port = 445;
+	c->dopt.port = 445;
 	c->max_connections = 1024;
 	c->idle_timeout = 900;
 	c->workgroup = "WORKGROUP";
@@ -291,15 +281,16 @@ share_descriptors(struct smbd *d)
 }
 
 static int
-listen_one(struct smbd *d, const char *addr, bool quiet)
+listen_one(void *arg, const char *addr, bool quiet)
 {
+	struct smbd *d = arg;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct listener *l = &d->ls[d->nls];
 	char hint[256];
 	int fd, r;
 
-	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
+	if (pxe_net_parse_addr(addr, d->cfg.dopt.port, &ss, &len) < 0) {
 		fprintf(stderr, "pxe-smbd: --listen: '%s' is not an IPv4 or "
 		    "IPv6 address\n", addr);
 		return -2;
@@ -307,8 +298,8 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 	if ((fd = pxe_net_tcp_listen((struct sockaddr *)&ss, len, 512)) < 0) {
 		if (!quiet)
 			log_err("cannot listen on %s port %u: %s%s", addr,
-			    d->cfg.port, strerror(-fd), pxe_net_bind_hint(-fd,
-			    "TCP", d->cfg.port, hint, sizeof(hint)));
+			    d->cfg.dopt.port, strerror(-fd), pxe_net_bind_hint(-fd,
+			    "TCP", d->cfg.dopt.port, hint, sizeof(hint)));
 		return fd;
 	}
 	l->io.fd = fd;
@@ -320,27 +311,10 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 		return r;
 	}
 	d->nls++;
-	log_info("listening on %s port %u", addr, d->cfg.port);
+	log_info("listening on %s port %u", addr, d->cfg.dopt.port);
 	return 0;
 }
 
-static int
-open_listeners(struct smbd *d)
-{
-	unsigned i;
-	int r;
-
-	if (d->cfg.nlisten == 0) {
-		if ((r = listen_one(d, "0.0.0.0", false)) < 0)
-			return r;
-		listen_one(d, "::", true);
-		return 0;
-	}
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if ((r = listen_one(d, d->cfg.listen[i], false)) < 0)
-			return r;
-	return 0;
-}
 
 /* Open the shares, the loop and the sockets; 0, or the exit status. */
 static int
@@ -368,7 +342,7 @@ bind_all(void *arg)
 	if (pxe_daemon_check_user(d->cfg.dopt.user) < 0 || open_shares(d) < 0)
 		return 1;
 	share_descriptors(d);
-	if ((r = open_listeners(d)) < 0)
+	if ((r = pxe_daemon_listen_each(&d->cfg.dopt, listen_one, d)) < 0)
 		return r == -2 ? 2 : 1;
 	/* Kept to be given up: with no descriptor left, accept() one
 	 * connection anyway to close it, instead of spinning on EMFILE. */
@@ -400,10 +374,10 @@ print_config(void *arg, FILE *f)
 		fprintf(f, "# a password is set (not shown)\n");
 	if (c->guest)
 		fprintf(f, "guest\n");
-	for (i = 0; i < c->nlisten; i++)
-		fprintf(f, "listen %s\n", c->listen[i]);
+	for (i = 0; i < c->dopt.nlisten; i++)
+		fprintf(f, "listen %s\n", c->dopt.listen[i]);
 	fprintf(f, "port %u\nmax-connections %u\nidle-timeout %u\n",
-	    c->port, c->max_connections, c->idle_timeout);
+	    c->dopt.port, c->max_connections, c->idle_timeout);
 	if (c->require_signing)
 		fprintf(f, "require-signing\n");
 	if (c->name)
@@ -449,7 +423,7 @@ test_config(void *arg, struct pxe_check *ck)
 		else
 			sh.ops->free(sh.be);
 	}
-	pxe_check_listen(ck, d->cfg.listen, d->cfg.nlisten);
+	pxe_check_listen(ck, &d->cfg.dopt);
 }
 
 /* Close the connections. */
@@ -483,15 +457,11 @@ usage(void *arg)
 {
 	struct smbd *d = arg;
 
-	if (d->cfg.nshares == 0) {
-		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
-		return 2;
-	}
-	if (d->cfg.password == NULL && !d->cfg.guest) {
-		fprintf(stderr, "pxe-smbd: give --password, --password-file "
-		    "or --guest\n");
-		return 2;
-	}
+	if (d->cfg.nshares == 0)
+		return pxe_usage_error("pxe-smbd", "no --share NAME=PATH given");
+	if (d->cfg.password == NULL && !d->cfg.guest)
+		return pxe_usage_error("pxe-smbd", "give --password, "
+		    "--password-file or --guest");
 	return -1;
 }
 

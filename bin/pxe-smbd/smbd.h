@@ -26,7 +26,7 @@
 #include "backend.h"
 
 #define SMBD_MAX_SHARES		64
-#define SMBD_MAX_LISTEN		16
+#define SMBD_MAX_LISTEN		PXE_LISTEN_MAX
 #define SMBD_MAX_SESSIONS	16	/* per connection */
 #define SMBD_MAX_TREES		64	/* per session */
 #define SMBD_MAX_OPENS		4096	/* per connection */
@@ -52,9 +52,6 @@ struct share_cfg {
 struct smbd_config {
 	struct share_cfg shares[SMBD_MAX_SHARES];
 	unsigned nshares;
-	const char *listen[SMBD_MAX_LISTEN];
-	unsigned nlisten;
-	uint16_t port;
 	char *password;		/* owned (read from a file or copied) */
 	bool guest;
 	bool require_signing;

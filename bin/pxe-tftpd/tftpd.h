@@ -23,17 +23,14 @@
 #include "libpxe/net.h"
 #include "libpxe/tftp.h"
 
-#define TFTPD_MAX_LISTEN	16
+#define TFTPD_MAX_LISTEN	PXE_LISTEN_MAX
 #define TFTPD_MAX_IFACES	16
 #define TFTPD_LISTEN_RCVBUF	(4 << 20)	/* bytes; the kernel doubles it */
 
 struct tftpd_config {
 	const char *root;
-	const char *listen[TFTPD_MAX_LISTEN];
-	unsigned nlisten;
 	const char *iface[TFTPD_MAX_IFACES];
 	unsigned niface;
-	uint16_t port;
 	bool write;
 	bool overwrite;
 	unsigned max_blksize;

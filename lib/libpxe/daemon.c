@@ -215,16 +215,35 @@ pxe_check_iface(struct pxe_check *ck, const char *opt, const char *ifname,
 }
 
 void
-pxe_check_listen(struct pxe_check *ck, const char *const *addrs, unsigned n)
+pxe_check_listen(struct pxe_check *ck, const struct pxe_daemon_opts *o)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		if (pxe_net_parse_addr(addrs[i], 1, &ss, &len) < 0)
+	for (i = 0; i < o->nlisten; i++)
+		if (pxe_net_parse_addr(o->listen[i], 1, &ss, &len) < 0)
 			pxe_check_fail(ck, "--listen %s: not an IPv4 or IPv6 "
-			    "address", addrs[i]);
+			    "address", o->listen[i]);
+}
+
+int
+pxe_daemon_listen_each(const struct pxe_daemon_opts *o,
+    int (*one)(void *arg, const char *addr, bool quiet), void *arg)
+{
+	unsigned i;
+	int r;
+
+	if (o->nlisten == 0) {
+		if ((r = one(arg, "0.0.0.0", false)) < 0)
+			return r;
+		one(arg, "::", true);
+		return 0;
+	}
+	for (i = 0; i < o->nlisten; i++)
+		if ((r = one(arg, o->listen[i], false)) < 0)
+			return r;
+	return 0;
 }
 
 void
@@ -285,6 +304,13 @@ pxe_daemon_option(struct pxe_daemon_opts *o, int id, const char *arg)
 	case PXE_OPT_DVERBOSE: o->verbosity = 1; return NULL;
 	case PXE_OPT_DQUIET: o->verbosity = -1; return NULL;
 	case PXE_OPT_DTEST: o->test = true; return NULL;
+	case PXE_OPT_DLISTEN:
+		if (o->nlisten == PXE_LISTEN_MAX)
+			return "given too many times";
+		o->listen[o->nlisten++] = arg;
+		return NULL;
+	case PXE_OPT_DPORT:
+		return pxe_daemon_number(o, arg, 1, 65535, &o->port);
 	}
 	return "is not handled";
 }
@@ -299,6 +325,25 @@ pxe_daemon_number(struct pxe_daemon_opts *o, const char *arg, uint64_t min,
 		return pxe_range_msg(o->msg, sizeof(o->msg), min, max);
 	*out = (unsigned)v;
 	return NULL;
+}
+
+bool
+pxe_daemon_take(struct pxe_daemon_opts *o, const struct pxe_num_opt *t,
+    size_t n, void *cfg, int id, const char *arg, const char **msg)
+{
+	size_t i;
+
+	if (id >= PXE_OPT_DAEMON) {
+		*msg = pxe_daemon_option(o, id, arg);
+		return true;
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].id == id) {
+			*msg = pxe_daemon_number(o, arg, t[i].min, t[i].max,
+			    (unsigned *)(void *)((char *)cfg + t[i].off));
+			return true;
+		}
+	return false;
 }
 
 void

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 struct pxe_loop;
+struct pxe_daemon_opts;
 
 struct pxe_daemon {
 	const char *user;		/* --user, or NULL */
@@ -69,9 +70,8 @@ void pxe_check_user(struct pxe_check *ck, const char *user);
 /* opt (--interface) ifname exists (and has an IPv4 address if asked). */
 void pxe_check_iface(struct pxe_check *ck, const char *opt,
     const char *ifname, bool need_ipv4);
-/* Each of n --listen addresses is an IPv4 or IPv6 address. */
-void pxe_check_listen(struct pxe_check *ck, const char *const *addrs,
-    unsigned n);
+/* Each --listen address is an IPv4 or IPv6 address. */
+void pxe_check_listen(struct pxe_check *ck, const struct pxe_daemon_opts *o);
 /* The folder that file path will be created in exists and is writable. */
 void pxe_check_parent(struct pxe_check *ck, const char *opt,
     const char *path);
@@ -85,12 +85,19 @@ int pxe_check_done(struct pxe_check *ck);
  * (help lines for --verbose and --test, which differ per program), and its
  * handler passes ids from PXE_OPT_DAEMON up to pxe_daemon_option.
  */
+#define PXE_LISTEN_MAX 16
+
 struct pxe_daemon_opts {
 	const char *user;
 	const char *pidfile;
 	const char *log;
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
 	bool test;		/* --test: check, bind nothing, exit */
+	/* --listen and --port, in the servers that take them (their
+	 * tables hold PXE_LISTEN_OPTIONS); port holds the default before. */
+	const char *listen[PXE_LISTEN_MAX];
+	unsigned nlisten;
+	unsigned port;
 	char msg[64];		/* pxe_daemon_number's complaint */
 };
 
@@ -98,7 +105,21 @@ enum {
 	PXE_OPT_DAEMON = 1024,	/* program ids stay below */
 	PXE_OPT_DUSER = PXE_OPT_DAEMON, PXE_OPT_DFOREGROUND, PXE_OPT_DPIDFILE,
 	PXE_OPT_DLOG, PXE_OPT_DVERBOSE, PXE_OPT_DQUIET, PXE_OPT_DTEST,
+	PXE_OPT_DLISTEN, PXE_OPT_DPORT,
 };
+
+#define PXE_LISTEN_OPTIONS(port_help)					\
+	{ "listen", 'l', "ADDR", PXE_OPT_DLISTEN,			\
+	  "listen on ADDR; repeatable (default: all)" },		\
+	{ "port", 'p', "N", PXE_OPT_DPORT, port_help }
+
+/*
+ * Call one(arg, addr, quiet) for each --listen address; with none, for
+ * 0.0.0.0 and then :: (quiet, and its failure ignored: a machine may
+ * have no IPv6).  0, or the first failure's return.
+ */
+int pxe_daemon_listen_each(const struct pxe_daemon_opts *o,
+    int (*one)(void *arg, const char *addr, bool quiet), void *arg);
 
 #define PXE_DAEMON_OPTIONS(verbose_help, test_help)			\
 	{ "user", 'u', "USER", PXE_OPT_DUSER,				\
@@ -123,6 +144,22 @@ const char *pxe_daemon_option(struct pxe_daemon_opts *o, int id,
  */
 const char *pxe_daemon_number(struct pxe_daemon_opts *o, const char *arg,
     uint64_t min, uint64_t max, unsigned *out);
+
+/* A program's number options as a table: each sets an unsigned in its
+ * config, at off, to a value in [min, max]. */
+struct pxe_num_opt {
+	int id;
+	unsigned min, max;
+	size_t off;
+};
+
+/*
+ * Take option id if it is one of the common ones (into o) or in the
+ * number table t of n rows (into cfg's field): true, with *msg NULL or
+ * the handler's answer.  Else false: the program's own.
+ */
+bool pxe_daemon_take(struct pxe_daemon_opts *o, const struct pxe_num_opt *t,
+    size_t n, void *cfg, int id, const char *arg, const char **msg);
 /* --test -v: the common settings, as lines of a -C file. */
 void pxe_daemon_print_opts(const struct pxe_daemon_opts *o, FILE *f);
 /* The common options: --user, the --pid-file folder, --log. */
