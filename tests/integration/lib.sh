@@ -164,6 +164,20 @@ netns_pair() {
 	veth_link "$S" "$VS" "${2:-}" "$C" "$VC" "${3:-}"
 }
 
+# counters_now: SIGUSR1 to $SERVER_PID; prints the counters line it logs
+# (waits up to 5 s for a new one).
+counters_now() {
+	had=$(grep -c 'counters:' "$LOG")
+	kill -USR1 "$SERVER_PID"
+	i=0
+	until [ "$(grep -c 'counters:' "$LOG")" -gt "$had" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "no counters after SIGUSR1"
+		sleep 0.05
+	done
+	grep 'counters:' "$LOG" | tail -n 1
+}
+
 # expect_log REGEX WHAT: the log must have a matching line (waits up to 5 s).
 expect_log() {
 	wait_log "$1" 5 || fail "$2: no log line matching /$1/"
@@ -245,6 +259,25 @@ smb() {
 	shift 3
 	timeout 120 smbclient "//127.0.0.1/install" -p "$PORT" -m "$mode" \
 	    -U "$cred" "$@" -c "$cmds" > "$T/smb.out" 2>&1
+}
+
+# well WHAT [SECONDS]: after WHAT, a normal client still gets hello.txt
+# from the server start_smbd started (user x, password "secret"), which
+# is still running.
+well() {
+	rm -f "$T/well.txt"
+	timeout "${2:-60}" smbclient //127.0.0.1/install -p "$PORT" -U x%secret \
+	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
+	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
+	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
+	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
+}
+
+# smb_refused REGEX WHAT SMBCLIENT-COMMANDS: signed SMB 3.1.1 as user x,
+# password "secret"; smbclient must say REGEX (an NT_STATUS).
+smb_refused() {
+	smb SMB3_11 "x%secret" "$3" --client-protection=sign
+	grep -Eq "$1" "$T/smb.out" || fail "$2: $(tail -n 2 "$T/smb.out")"
 }
 
 # fetch_all MODE USER [options]: signed with password "secret": ls, get
