@@ -126,8 +126,6 @@ struct dhcpd {
 	char bootp_logged[64];		/* last BOOTP client told "no --host" */
 	int64_t bootp_logged_at;
 	int compact_logged;		/* lease_compact_error last logged */
-	int exit_code;
-	bool started;			/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
 	/* Scratch for the one datagram being answered: its bytes, the
@@ -151,11 +149,21 @@ void dhcpd_handle(struct dhcpd_iface *ifc, bool port4011, const uint8_t *pkt,
 void dhcpd_flush(struct dhcpd *d);
 void dhcpd_on_packet(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
-void dhcpd_log_counters(struct dhcpd *d);
+/* The counters, one line (arg: the struct dhcpd; also SIGUSR1's hook). */
+void dhcpd_log_counters(void *arg);
 /* --probe on ifname: 0 no DHCP server answered, 1 one did (printed on
  * stdout) or the probe failed (said on stderr).  probe.c. */
 int dhcpd_probe(const char *ifname);
-/* The --boot file for PXE clients of arch, or NULL. */
+/* boot.c: the --boot file for PXE clients of arch, or NULL. */
 const char *dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch);
+/*
+ * Add boot information for a PXE or HTTP boot client (or a --host with a
+ * boot file) to r: the file (also in r->file), or NULL when it gets none
+ * (a DISCOVER with no rule for its arch is logged).  ifaddr: the address
+ * of the interface that took the request, the TFTP server by default.
+ */
+const char *dhcpd_add_boot(const struct dhcpd_config *cfg,
+    const struct dhcp_msg *m, const struct dhcpd_host *host, uint32_t ifaddr,
+    const char *mac, struct dhcp_reply *r);
 
 #endif

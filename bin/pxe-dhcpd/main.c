@@ -489,13 +489,6 @@ open_ifaces(struct dhcpd *d)
 	return 0;
 }
 
-/* SIGUSR1, through libpxe's daemon. */
-static void
-log_counters(void *arg)
-{
-	dhcpd_log_counters(arg);
-}
-
 /* The lease file's folder: missing on a first run after make install. */
 static int
 check_lease_dir(const struct dhcpd *d, struct pxe_check *ck)
@@ -534,14 +527,14 @@ check_lease_dir_user(const struct dhcpd *d)
 	    d->cfg.dopt.user, dir);
 }
 
+/* Open the lease file, the loop and the sockets; 0, or the exit status. */
 static int
-setup(struct dhcpd *d)
+bind_all(void *arg)
 {
+	struct dhcpd *d = arg;
 	unsigned bad = 0;
 	int r;
 
-	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
-		return 1;
 	/* Everything that can be wrong before anything is bound. */
 	if (find_ifaces(d, NULL) < 0 || pxe_daemon_check_user(d->cfg.dopt.user) < 0 ||
 	    check_lease_dir(d, NULL) < 0)
@@ -565,23 +558,26 @@ setup(struct dhcpd *d)
 	check_boot(d);
 	if (open_ifaces(d) < 0)
 		return 1;
-	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
-	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
-	if (pxe_daemon_start(d->loop, &d->dm) < 0)
-		return 1;
+	return 0;
+}
+
+static void
+ready(void *arg)
+{
+	struct dhcpd *d = arg;
+
 	check_lease_dir_user(d);
 	log_info("started, version %s, %s%zu leases in %s", PACKAGE_VERSION,
 	    d->cfg.proxy ? "proxyDHCP, " : "", d->leases ?
 	    lease_count(d->leases) : (size_t)0, d->cfg.proxy ? "(none)" :
 	    d->cfg.lease_file);
-	d->started = true;
-	return 0;
 }
 
 /* --test -v: the settings as understood, as lines of a -C file. */
 static void
-print_config(const struct dhcpd_config *c, FILE *f)
+print_config(void *arg, FILE *f)
 {
+	const struct dhcpd_config *c = &((const struct dhcpd *)arg)->cfg;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], v[512], nb[32];
 	const struct dhcpd_host *h;
 	const char *an;
@@ -640,29 +636,24 @@ print_config(const struct dhcpd_config *c, FILE *f)
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
-static int
-test_config(struct dhcpd *d)
+static void
+test_config(void *arg, struct pxe_check *ck)
 {
-	struct pxe_check ck = { "pxe-dhcpd", 0, false };
+	struct dhcpd *d = arg;
 
-	find_ifaces(d, &ck);
-	check_ranges(d, &ck);
+	find_ifaces(d, ck);
+	check_ranges(d, ck);
 	check_boot(d);
-	check_lease_dir(d, &ck);
-	pxe_check_daemon(&ck, &d->cfg.dopt);
-	if (d->cfg.dopt.verbosity > 0)
-		print_config(&d->cfg, stdout);
-	return pxe_check_done(&ck);
+	check_lease_dir(d, ck);
 }
 
-static void
-teardown(struct dhcpd *d)
+static int
+teardown(void *arg, int status)
 {
+	struct dhcpd *d = arg;
 	unsigned i;
 	int r;
 
-	if (d->started)
-		dhcpd_log_counters(d);
 	for (i = 0; i < d->nifs; i++) {
 		if (d->ifs[i].io67.fd >= 0)
 			close(d->ifs[i].io67.fd);
@@ -671,62 +662,51 @@ teardown(struct dhcpd *d)
 	}
 	if (d->leases && (r = lease_store_close(d->leases)) < 0) {
 		log_err("cannot write the lease file: %s", strerror(-r));
-		d->exit_code = 1;
+		status = 1;
 	}
 	pxe_loop_free(d->loop);
-	pxe_daemon_end(&d->dm, d->exit_code == 0);
-	pxe_log_close();
-	pxe_opts_free(&d->optmem);
+	return status;
+}
+
+/* The options that go together, and --probe; -1 to go on. */
+static int
+usage(void *arg)
+{
+	struct dhcpd *d = arg;
+
+	if (d->cfg.niface == 0)
+		return pxe_usage_error("pxe-dhcpd", "--interface is required: "
+		    "a DHCP server must know which link it serves");
+	if (d->cfg.probe && d->cfg.niface != 1)
+		return pxe_usage_error("pxe-dhcpd", "--probe looks on one "
+		    "--interface at a time");
+	if (d->cfg.probe)
+		return dhcpd_probe(d->cfg.iface[0]);
+	if (!d->cfg.proxy && d->cfg.nranges == 0 && d->cfg.nhosts == 0)
+		return pxe_usage_error("pxe-dhcpd", "give --range or --host "
+		    "(or --proxy beside another DHCP server)");
+	if (d->cfg.proxy && d->cfg.nboot == 0 && d->cfg.nhttp == 0)
+		return pxe_usage_error("pxe-dhcpd", "--proxy needs --boot: it "
+		    "only hands out boot files");
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct dhcpd d;
-	struct pxe_opts_spec spec = {
+	static const struct pxe_opts_spec spec = {
 		"pxe-dhcpd", PACKAGE_VERSION, "[OPTION]...",
 		"Hand out addresses and boot files to machines that boot over "
 		"the network (DHCP, BOOTP, PXE, proxyDHCP).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r;
+	static const struct pxe_daemon_prog prog = {
+		&spec, &d.cfg.dopt, &d.dm, &d.loop, &d, usage, test_config,
+		print_config, bind_all, ready, dhcpd_log_counters, NULL,
+		teardown,
+	};
 
-	pxe_log_init("pxe-dhcpd");
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0)
-		return r == 1 ? 0 : 2;
-	if (d.cfg.niface == 0) {
-		fprintf(stderr, "pxe-dhcpd: --interface is required: a DHCP "
-		    "server must know which link it serves\n");
-		return 2;
-	}
-	if (d.cfg.probe) {
-		if (d.cfg.niface != 1) {
-			fprintf(stderr, "pxe-dhcpd: --probe looks on one "
-			    "--interface at a time\n");
-			return 2;
-		}
-		return dhcpd_probe(d.cfg.iface[0]);
-	}
-	if (!d.cfg.proxy && d.cfg.nranges == 0 && d.cfg.nhosts == 0) {
-		fprintf(stderr, "pxe-dhcpd: give --range or --host (or --proxy "
-		    "beside another DHCP server)\n");
-		return 2;
-	}
-	if (d.cfg.proxy && d.cfg.nboot == 0 && d.cfg.nhttp == 0) {
-		fprintf(stderr, "pxe-dhcpd: --proxy needs --boot: it only "
-		    "hands out boot files\n");
-		return 2;
-	}
-	if (d.cfg.dopt.test) {
-		r = test_config(&d);
-		pxe_opts_free(&d.optmem);
-		return r;
-	}
-	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
-		log_err("event loop failed: %s", strerror(errno));
-		d.exit_code = 1;
-	}
-	teardown(&d);
-	return d.exit_code;
+	return pxe_daemon_main(&prog, argc, argv);
 }

@@ -1,7 +1,7 @@
 /*
  * pxe-dhcpd's protocol: what to answer to each DHCP message (RFC 2131),
- * the PXE boot information (by client architecture, iPXE, HTTP boot),
- * proxyDHCP, and the group commit that puts a whole batch of leases on
+ * with the PXE boot information boot.c picks, proxyDHCP, and the group
+ * commit that puts a whole batch of leases on
  * disk before any of their ACKs leaves.
  */
 #include "config.h"
@@ -46,8 +46,9 @@ ip_str(uint32_t a, char *buf)
 }
 
 void
-dhcpd_log_counters(struct dhcpd *d)
+dhcpd_log_counters(void *arg)
 {
+	struct dhcpd *d = arg;
 	const struct dhcpd_counters *c = &d->c;
 
 	pxe_log_drop_flush(&d->droplog);
@@ -122,143 +123,12 @@ identify(struct ctx *c)
 	}
 }
 
-/* ---- PXE boot information ---- */
-
-/* The PXE arch an HTTP boot arch (RFC 4578 as IANA extends it) is the
- * HTTP form of: 15 ia32, 16 x64, 18 arm32, 19 arm64. */
-static int
-http_base_arch(int a)
-{
-	switch (a) {
-	case 15: return 6;
-	case 16: return 7;
-	case 18: return 10;
-	case 19: return 11;
-	default: return a;
-	}
-}
-
-/*
- * Rule arch r matches client arch a: 7 and 9 are both x64 UEFI, and an
- * HTTP boot client (16, x64 UEFI HTTP) matches the rule for its base arch
- * (efi-x64), so --http-boot efi-x64=URL serves the machines it names.
- */
-static bool
-arch_match(int r, int a)
-{
-	int b = http_base_arch(a);
-
-	if (r < 0 || r == a || r == b)
-		return true;
-	return (r == 7 || r == 9) && (b == 7 || b == 9);
-}
-
+/* Boot information for this client (boot.c); the file, or NULL. */
 static const char *
-pick_rule(const struct dhcpd_rule *rules, unsigned n, int arch)
+add_boot(const struct ctx *c, struct dhcp_reply *r)
 {
-	unsigned i;
-
-	/* An exact rule wins over an "any" rule, whatever the order. */
-	for (i = 0; i < n; i++)
-		if (rules[i].arch >= 0 && arch_match(rules[i].arch, arch))
-			return rules[i].file;
-	for (i = 0; i < n; i++)
-		if (rules[i].arch < 0)
-			return rules[i].file;
-	return NULL;
-}
-
-const char *
-dhcpd_boot_rule(const struct dhcpd_config *cfg, int arch)
-{
-	return pick_rule(cfg->boot, cfg->nboot, arch);
-}
-
-/* The boot file for this client, or NULL.  *http: it is an HTTP URL. */
-static const char *
-boot_file(const struct ctx *c, int arch, bool *http)
-{
-	const struct dhcpd_config *cfg = &c->d->cfg;
-
-	*http = false;
-	if (dhcp_is_ipxe(c->m) && cfg->ipxe_boot)
-		return cfg->ipxe_boot;
-	if (dhcp_is_httpclient(c->m)) {
-		*http = true;
-		return pick_rule(cfg->http, cfg->nhttp, arch);
-	}
-	if (c->host && c->host->bootfile)
-		return c->host->bootfile;
-	return pick_rule(cfg->boot, cfg->nboot, arch);
-}
-
-/* The client asked for option code in its parameter request list. */
-static bool
-asked(const struct dhcp_msg *m, uint8_t code)
-{
-	size_t len, i;
-	const uint8_t *p = dhcp_opt_get(m, DHCP_OPT_PRL, &len);
-
-	for (i = 0; p && i < len; i++)
-		if (p[i] == code)
-			return true;
-	return false;
-}
-
-/* Add boot information for PXE and HTTP clients; the file, or NULL. */
-static const char *
-add_boot(struct ctx *c, struct dhcp_reply *r)
-{
-	/* PXE discovery control: no boot server discovery, use the file. */
-	static const uint8_t vendor[] = { 6, 1, 8, 255 };
-	const struct dhcpd_config *cfg = &c->d->cfg;
-	uint32_t next = cfg->next_server ? cfg->next_server : c->ifc->addr;
-	const uint8_t *uuid;
-	const char *file;
-	char ip[INET_ADDRSTRLEN];
-	size_t len;
-	bool http;
-	int arch;
-
-	if (!dhcp_is_pxeclient(c->m) && !dhcp_is_httpclient(c->m) &&
-	    !(c->host && c->host->bootfile))
-		return NULL;
-	arch = dhcp_client_arch(c->m);
-	if ((file = boot_file(c, arch, &http)) == NULL) {
-		/* Said once per exchange: the machine will show PXE-E53. */
-		if (dhcp_msg_type(c->m) == DHCPDISCOVER)
-			log_warn("%s %s arch %d (%s): no %s for it, so it gets "
-			    "no boot file (PXE-E53): add %s %s=FILE", c->mac,
-			    http ? "HTTPClient" : "PXEClient", arch,
-			    dhcp_arch_name(arch) ? dhcp_arch_name(arch) : "?",
-			    http ? "--http-boot" : "--boot", http ?
-			    "--http-boot" : "--boot", dhcp_arch_name(arch) ?
-			    dhcp_arch_name(arch) : "ARCH");
-		return NULL;
-	}
-	snprintf(r->file, sizeof(r->file), "%s", file);
-	dhcp_reply_add_str(r, DHCP_OPT_BOOTFILE, file);
-	if (http) {
-		dhcp_reply_add_str(r, DHCP_OPT_VCLASS, "HTTPClient");
-		return file;
-	}
-	r->siaddr = next;
-	dhcp_reply_add_str(r, DHCP_OPT_TFTPSERVER, ip_str(next, ip));
-	if (dhcp_is_pxeclient(c->m)) {
-		dhcp_reply_add_str(r, DHCP_OPT_VCLASS, "PXEClient");
-		if (!dhcp_is_ipxe(c->m))
-			dhcp_reply_add(r, DHCP_OPT_VENDOR, vendor,
-			    sizeof(vendor));
-	}
-	if ((uuid = dhcp_opt_get(c->m, DHCP_OPT_UUID, &len)) != NULL)
-		dhcp_reply_add(r, DHCP_OPT_UUID, uuid, len);
-	if (cfg->pxelinux_config && asked(c->m, DHCP_OPT_PXELINUX_CONF))
-		dhcp_reply_add_str(r, DHCP_OPT_PXELINUX_CONF,
-		    cfg->pxelinux_config);
-	if (cfg->pxelinux_prefix && asked(c->m, DHCP_OPT_PXELINUX_PREFIX))
-		dhcp_reply_add_str(r, DHCP_OPT_PXELINUX_PREFIX,
-		    cfg->pxelinux_prefix);
-	return file;
+	return dhcpd_add_boot(&c->d->cfg, c->m, c->host, c->ifc->addr, c->mac,
+	    r);
 }
 
 /*

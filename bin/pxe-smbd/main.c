@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 
 enum {
 	O_SHARE = PXE_OPT_USER, O_PASSWORD, O_PASSWORD_FILE, O_GUEST,
-	O_LISTEN, O_PORT, O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
+	O_MAXCONN, O_IDLE, O_REQSIGN, O_NAME, O_WORKGROUP,
 	};
 
 static const struct pxe_opt options[] = {
@@ -32,8 +33,7 @@ static const struct pxe_opt options[] = {
 	{ "password", 'P', "PASSWORD", O_PASSWORD, "the shared secret: any user name with it logs on (see --password-file)" },
 	{ "password-file", 0, "FILE", O_PASSWORD_FILE, "read the shared secret from the first line of FILE" },
 	{ "guest", 'g', NULL, O_GUEST, "allow guest and anonymous logons (unsigned; refused by recent Windows)" },
-	{ "listen", 'l', "ADDR", O_LISTEN, "listen on ADDR; repeatable (default: all)" },
-	{ "port", 'p', "N", O_PORT, "TCP port (default 445)" },
+	PXE_LISTEN_OPTIONS("TCP port (default 445)"),
 	{ "max-connections", 'm', "N", O_MAXCONN, "connections at once (default 1024)" },
 	{ "idle-timeout", 0, "SECONDS", O_IDLE, "close connections idle that long with no open file (default 900)" },
 	{ "require-signing", 0, NULL, O_REQSIGN, "require every authenticated session to sign" },
@@ -51,18 +51,6 @@ static const char epilog[] =
     "Signals: SIGTERM/SIGINT stop, SIGUSR1 logs the counters, SIGHUP reopens\n"
     "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
     "2 usage error.  See pxe-smbd(8).\n";
-
-static const char *
-number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
-{
-	static char msg[64];
-	uint64_t v;
-
-	if (pxe_parse_u64(arg, min, max, &v) < 0)
-		return pxe_range_msg(msg, sizeof(msg), min, max);
-	*out = (unsigned)v;
-	return NULL;
-}
 
 /* NAME=PATH: the name a client may use, and a path. */
 static const char *
@@ -94,15 +82,21 @@ add_share(struct smbd_config *c, const char *arg)
 	return NULL;
 }
 
+/* The options that take a number. */
+static const struct pxe_num_opt numbers[] = {
+	{ O_MAXCONN, 1, 100000, offsetof(struct smbd_config, max_connections) },
+	{ O_IDLE, 1, 86400 * 7, offsetof(struct smbd_config, idle_timeout) },
+};
+
 static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct smbd_config *c = ctx;
-	unsigned v = 0;
 	const char *m;
 
-	if (id >= PXE_OPT_DAEMON)
-		return pxe_daemon_option(&c->dopt, id, arg);
+	if (pxe_daemon_take(&c->dopt, numbers, sizeof(numbers) /
+	    sizeof(numbers[0]), c, id, arg, &m))
+		return m;
 	switch (id) {
 	case O_SHARE: return add_share(c, arg);
 	case O_PASSWORD:
@@ -113,17 +107,6 @@ set_option(void *ctx, int id, const char *arg)
 		return c->password ? NULL : "cannot be stored";
 	case O_PASSWORD_FILE: return pxe_opt_secret_file(arg, &c->password);
 	case O_GUEST: c->guest = true; return NULL;
-	case O_LISTEN:
-		if (c->nlisten == SMBD_MAX_LISTEN)
-			return "given too many times";
-		c->listen[c->nlisten++] = arg;
-		return NULL;
-	case O_PORT:
-		if ((m = number(arg, 1, 65535, &v)) == NULL)
-			c->port = (uint16_t)v;
-		return m;
-	case O_MAXCONN: return number(arg, 1, 100000, &c->max_connections);
-	case O_IDLE: return number(arg, 1, 86400 * 7, &c->idle_timeout);
 	case O_REQSIGN: c->require_signing = true; return NULL;
 	case O_NAME:
 		if (strlen(arg) == 0 || strlen(arg) > 15)
@@ -143,15 +126,16 @@ static void
 defaults(struct smbd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->port = 445;
+	c->dopt.port = 445;
 	c->max_connections = 1024;
 	c->idle_timeout = 900;
 	c->workgroup = "WORKGROUP";
 }
 
 void
-smbd_log_counters(const struct smbd *d)
+smbd_log_counters(void *arg)
 {
+	const struct smbd *d = arg;
 	const struct smbd_counters *c = &d->c;
 
 	log_info("counters: connections %llu (active %u, peak %u, refused "
@@ -297,15 +281,16 @@ share_descriptors(struct smbd *d)
 }
 
 static int
-listen_one(struct smbd *d, const char *addr, bool quiet)
+listen_one(void *arg, const char *addr, bool quiet)
 {
+	struct smbd *d = arg;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct listener *l = &d->ls[d->nls];
 	char hint[256];
 	int fd, r;
 
-	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
+	if (pxe_net_parse_addr(addr, d->cfg.dopt.port, &ss, &len) < 0) {
 		fprintf(stderr, "pxe-smbd: --listen: '%s' is not an IPv4 or "
 		    "IPv6 address\n", addr);
 		return -2;
@@ -313,8 +298,8 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 	if ((fd = pxe_net_tcp_listen((struct sockaddr *)&ss, len, 512)) < 0) {
 		if (!quiet)
 			log_err("cannot listen on %s port %u: %s%s", addr,
-			    d->cfg.port, strerror(-fd), pxe_net_bind_hint(-fd,
-			    "TCP", d->cfg.port, hint, sizeof(hint)));
+			    d->cfg.dopt.port, strerror(-fd), pxe_net_bind_hint(-fd,
+			    "TCP", d->cfg.dopt.port, hint, sizeof(hint)));
 		return fd;
 	}
 	l->io.fd = fd;
@@ -326,43 +311,19 @@ listen_one(struct smbd *d, const char *addr, bool quiet)
 		return r;
 	}
 	d->nls++;
-	log_info("listening on %s port %u", addr, d->cfg.port);
+	log_info("listening on %s port %u", addr, d->cfg.dopt.port);
 	return 0;
 }
 
+
+/* Open the shares, the loop and the sockets; 0, or the exit status. */
 static int
-open_listeners(struct smbd *d)
+bind_all(void *arg)
 {
-	unsigned i;
-	int r;
-
-	if (d->cfg.nlisten == 0) {
-		if ((r = listen_one(d, "0.0.0.0", false)) < 0)
-			return r;
-		listen_one(d, "::", true);
-		return 0;
-	}
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if ((r = listen_one(d, d->cfg.listen[i], false)) < 0)
-			return r;
-	return 0;
-}
-
-/* SIGUSR1, through libpxe's daemon. */
-static void
-log_counters(void *arg)
-{
-	smbd_log_counters(arg);
-}
-
-static int
-setup(struct smbd *d)
-{
+	struct smbd *d = arg;
 	struct timespec ts;
 	int r;
 
-	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
-		return 1;
 	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
 	    strlen(d->cfg.password), d->nt_hash) < 0) {
 		log_err("--password: not valid UTF-8");
@@ -381,26 +342,29 @@ setup(struct smbd *d)
 	if (pxe_daemon_check_user(d->cfg.dopt.user) < 0 || open_shares(d) < 0)
 		return 1;
 	share_descriptors(d);
-	if ((r = open_listeners(d)) < 0)
+	if ((r = pxe_daemon_listen_each(&d->cfg.dopt, listen_one, d)) < 0)
 		return r == -2 ? 2 : 1;
 	/* Kept to be given up: with no descriptor left, accept() one
 	 * connection anyway to close it, instead of spinning on EMFILE. */
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
-	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
-	if (pxe_daemon_start(d->loop, &d->dm) < 0)
-		return 1;
+	return 0;
+}
+
+static void
+ready(void *arg)
+{
+	struct smbd *d = arg;
+
 	log_info("started, version %s, %s%s", PACKAGE_VERSION,
 	    d->cfg.password ? "shared-secret logons" : "guest logons only",
 	    d->cfg.password && d->cfg.guest ? ", guests allowed" : "");
-	d->started = true;
-	return 0;
 }
 
 /* --test -v: the settings as understood, as lines of a -C file. */
 static void
-print_config(const struct smbd_config *c, FILE *f)
+print_config(void *arg, FILE *f)
 {
+	const struct smbd_config *c = &((const struct smbd *)arg)->cfg;
 	unsigned i;
 
 	for (i = 0; i < c->nshares; i++)
@@ -410,10 +374,10 @@ print_config(const struct smbd_config *c, FILE *f)
 		fprintf(f, "# a password is set (not shown)\n");
 	if (c->guest)
 		fprintf(f, "guest\n");
-	for (i = 0; i < c->nlisten; i++)
-		fprintf(f, "listen %s\n", c->listen[i]);
+	for (i = 0; i < c->dopt.nlisten; i++)
+		fprintf(f, "listen %s\n", c->dopt.listen[i]);
 	fprintf(f, "port %u\nmax-connections %u\nidle-timeout %u\n",
-	    c->port, c->max_connections, c->idle_timeout);
+	    c->dopt.port, c->max_connections, c->idle_timeout);
 	if (c->require_signing)
 		fprintf(f, "require-signing\n");
 	if (c->name)
@@ -422,49 +386,60 @@ print_config(const struct smbd_config *c, FILE *f)
 	pxe_daemon_print_opts(&c->dopt, f);
 }
 
-/* --test: check what setup would need, binding nothing; the exit status. */
-static int
-test_config(struct smbd *d)
+/* Free what the options made: share names, the password (wiped). */
+static void
+forget_config(struct smbd_config *c)
 {
-	struct pxe_check ck = { "pxe-smbd", 0, false };
-	struct sockaddr_storage ss;
+	unsigned i;
+
+	for (i = 0; i < c->nshares; i++)
+		free((char *)c->shares[i].name);
+	c->nshares = 0;
+	if (c->password) {
+		memset(c->password, 0, strlen(c->password));
+		free(c->password);
+		c->password = NULL;
+	}
+}
+
+/* --test: check what setup would need, binding nothing; the exit status. */
+static void
+test_config(void *arg, struct pxe_check *ck)
+{
+	struct smbd *d = arg;
 	uint8_t hash[16];
-	socklen_t len;
 	struct share sh;
 	unsigned i;
 
 	if (d->cfg.password && ntlm_nt_hash(d->cfg.password,
 	    strlen(d->cfg.password), hash) < 0)
-		pxe_check_fail(&ck, "--password: not valid UTF-8");
+		pxe_check_fail(ck, "--password: not valid UTF-8");
 	for (i = 0; i < d->cfg.nshares; i++) {
 		memset(&sh, 0, sizeof(sh));
 		sh.name = (char *)d->cfg.shares[i].name;
 		sh.path = (char *)d->cfg.shares[i].path;
 		if (open_share(&sh) < 0)
-			ck.problems++;	/* open_share said why */
+			ck->problems++;	/* open_share said why */
 		else
 			sh.ops->free(sh.be);
 	}
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
-		    &len) < 0)
-			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
-			    "address", d->cfg.listen[i]);
-	pxe_check_daemon(&ck, &d->cfg.dopt);
-	if (d->cfg.dopt.verbosity > 0)
-		print_config(&d->cfg, stdout);
-	return pxe_check_done(&ck);
+	pxe_check_listen(ck, &d->cfg.dopt);
 }
 
+/* Close the connections. */
 static void
-teardown(struct smbd *d)
+stop(void *arg)
 {
+	conn_close_all(arg);
+}
+
+/* Close and free everything. */
+static int
+teardown(void *arg, int status)
+{
+	struct smbd *d = arg;
 	unsigned i;
 
-	if (d->loop)
-		conn_close_all(d);
-	if (d->started)
-		smbd_log_counters(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	if (d->spare_fd >= 0)
@@ -472,55 +447,41 @@ teardown(struct smbd *d)
 	for (i = 0; i < d->nshares; i++)
 		if (d->shares[i].ops)
 			d->shares[i].ops->free(d->shares[i].be);
-	for (i = 0; i < d->cfg.nshares; i++)
-		free((char *)d->cfg.shares[i].name);
 	pxe_loop_free(d->loop);
-	if (d->cfg.password) {
-		memset(d->cfg.password, 0, strlen(d->cfg.password));
-		free(d->cfg.password);
-	}
-	pxe_daemon_end(&d->dm, d->exit_code == 0);
-	pxe_log_close();
-	pxe_opts_free(&d->optmem);
+	forget_config(&d->cfg);
+	return status;
+}
+
+static int
+usage(void *arg)
+{
+	struct smbd *d = arg;
+
+	if (d->cfg.nshares == 0)
+		return pxe_usage_error("pxe-smbd", "no --share NAME=PATH given");
+	if (d->cfg.password == NULL && !d->cfg.guest)
+		return pxe_usage_error("pxe-smbd", "give --password, "
+		    "--password-file or --guest");
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct smbd d;
-	struct pxe_opts_spec spec = {
+	static const struct pxe_opts_spec spec = {
 		"pxe-smbd", PACKAGE_VERSION, "--share NAME=PATH... [OPTION]...",
 		"Serve directories read-only over SMB2/SMB3 (dialects 2.0.2 to "
 		"3.1.1, signed) for network installs of Windows.",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r;
+	static const struct pxe_daemon_prog prog = {
+		&spec, &d.cfg.dopt, &d.dm, &d.loop, &d, usage, test_config,
+		print_config, bind_all, ready, smbd_log_counters, stop,
+		teardown,
+	};
 
-	pxe_log_init("pxe-smbd");
 	d.spare_fd = -1;
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0) {
-		free(d.cfg.password);
-		return r == 1 ? 0 : 2;
-	}
-	if (d.cfg.nshares == 0) {
-		fprintf(stderr, "pxe-smbd: no --share NAME=PATH given\n");
-		return 2;
-	}
-	if (d.cfg.password == NULL && !d.cfg.guest) {
-		fprintf(stderr, "pxe-smbd: give --password, --password-file "
-		    "or --guest\n");
-		return 2;
-	}
-	if (d.cfg.dopt.test) {
-		d.exit_code = test_config(&d);
-		teardown(&d);
-		return d.exit_code;
-	}
-	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
-		log_err("event loop failed: %s", strerror(errno));
-		d.exit_code = 1;
-	}
-	teardown(&d);
-	return d.exit_code;
+	return pxe_daemon_main(&prog, argc, argv);
 }

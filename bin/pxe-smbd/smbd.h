@@ -26,7 +26,7 @@
 #include "backend.h"
 
 #define SMBD_MAX_SHARES		64
-#define SMBD_MAX_LISTEN		16
+#define SMBD_MAX_LISTEN		PXE_LISTEN_MAX
 #define SMBD_MAX_SESSIONS	16	/* per connection */
 #define SMBD_MAX_TREES		64	/* per session */
 #define SMBD_MAX_OPENS		4096	/* per connection */
@@ -52,9 +52,6 @@ struct share_cfg {
 struct smbd_config {
 	struct share_cfg shares[SMBD_MAX_SHARES];
 	unsigned nshares;
-	const char *listen[SMBD_MAX_LISTEN];
-	unsigned nlisten;
-	uint16_t port;
 	char *password;		/* owned (read from a file or copied) */
 	bool guest;
 	bool require_signing;
@@ -119,8 +116,6 @@ struct smbd {
 	int spare_fd;			/* given up to refuse on EMFILE */
 	uint64_t emfile_log_at;		/* rate limit of that refusal */
 	unsigned emfile_n;
-	int exit_code;
-	bool started;		/* serving: counters at exit */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
 };
@@ -377,6 +372,7 @@ uint32_t pipe_transceive(struct req *r, struct open *o,
 size_t pipe_read(struct open *o, uint8_t *buf, size_t max, bool *more);
 
 /* Log the counters (SIGUSR1 and exit). */
-void smbd_log_counters(const struct smbd *d);
+/* The counters, one line (arg: the struct smbd; also SIGUSR1's hook). */
+void smbd_log_counters(void *arg);
 
 #endif

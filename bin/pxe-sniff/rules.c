@@ -2,6 +2,7 @@
  * rules.c: what went wrong, as a table.  Each rule names the stage it
  * judges, the symptom on the wire, what the firmware shows, the likely
  * cause and the fix; a rule's test reads the client's tracked state.
+ * The diagnosis returns what fired, as findings; out.c prints them.
  * Rules are tried in order; "error" rules name a failed stage, "note"
  * rules say something normal or worth knowing.  The SMB rules judge
  * WinPE's "net use" from what smb.c saw on port 445, and name the
@@ -17,15 +18,8 @@
 #include "libpxe/tftp.h"
 #include "sniff.h"
 
-enum severity { NOTE, ERROR };
-
 struct rule {
-	const char *id;
-	enum severity sev;
-	const char *stage;
-	const char *firmware;		/* what the machine shows, or NULL */
-	const char *cause;
-	const char *fix;
+	struct rule_text t;
 	/* true when the rule fires; may fill detail */
 	bool (*test)(const struct sniff *, const struct client *, char *,
 	    size_t);
@@ -382,74 +376,74 @@ smb_connected(const struct sniff *s, const struct client *c, char *d,
 	return true;
 }
 
-static const struct rule rules[] = {
-	{ "no-dhcp-answer", ERROR, "DHCP",
+static const struct rule rules[] = {	/* at most SNIFF_MAX_FINDINGS */
+	{ { "no-dhcp-answer", ERROR, "DHCP",
 	  "PXE-E51: No DHCP or proxyDHCP offers were received",
 	  "no DHCP server on this link, or a firewall drops UDP 67/68",
 	  "run pxe-dhcpd -i IFACE --range START,END --boot bios=pxelinux.0 "
-	  "(or --proxy beside a router's DHCP server)", no_offer },
-	{ "no-boot-file", ERROR, "DHCP",
+	  "(or --proxy beside a router's DHCP server)" }, no_offer },
+	{ { "no-boot-file", ERROR, "DHCP",
 	  "PXE-E53: No boot filename received",
 	  "a DHCP server answers but names no boot file (a router's, or "
 	  "dnsmasq without dhcp-boot)",
 	  "pxe-dhcpd: --boot bios=pxelinux.0 --boot efi-x64=syslinux.efi; "
 	  "beside a router: pxe-dhcpd --proxy --boot ...; dnsmasq: "
-	  "dhcp-boot=pxelinux.0", no_bootfile },
-	{ "tftp-refused", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
+	  "dhcp-boot=pxelinux.0" }, no_bootfile },
+	{ { "tftp-refused", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
 	  "nothing listens on UDP port 69 at the next-server address",
 	  "start pxe-tftpd --root DIR on that address (or fix next-server / "
-	  "option 66)", tftp_refused },
-	{ "tftp-no-answer", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
+	  "option 66)" }, tftp_refused },
+	{ { "tftp-no-answer", ERROR, "TFTP", "PXE-E32: TFTP open timeout",
 	  "no answer to the request: TFTP server down, a firewall, or the "
 	  "wrong next-server address",
 	  "check the server runs and UDP 69 is open; check next-server "
-	  "(siaddr, option 66)", tftp_silent },
-	{ "tftp-not-found", ERROR, "TFTP", "PXE-T01: File not found",
+	  "(siaddr, option 66)" }, tftp_silent },
+	{ { "tftp-not-found", ERROR, "TFTP", "PXE-T01: File not found",
 	  "the boot file named by DHCP is not under the TFTP root",
 	  "put the file under the root, or fix the boot file name (DHCP "
-	  "option 67 / --boot)", tftp_notfound },
-	{ "menu-file-not-found", ERROR, "menu",
+	  "option 67 / --boot)" }, tftp_notfound },
+	{ { "menu-file-not-found", ERROR, "menu",
 	  "pxelinux: Could not find kernel image (or: Loading FILE... failed)",
 	  "a file the menu names (KERNEL, INITRD, wimboot's files) is not "
 	  "under the TFTP root, or not at that path",
 	  "copy it there or fix the path in the menu; mkpxemenu check --root "
-	  "DIR lists every file a menu names that is missing",
+	  "DIR lists every file a menu names that is missing", },
 	  menu_file_notfound },
-	{ "tftp-error", ERROR, "TFTP", "PXE-T00 / boot loader error",
+	{ { "tftp-error", ERROR, "TFTP", "PXE-T00 / boot loader error",
 	  "the transfer ended in an error",
-	  "see the error text; pxe-tftpd's log says more", tftp_other_error },
-	{ "no-config", ERROR, "menu",
+	  "see the error text; pxe-tftpd's log says more" }, tftp_other_error },
+	{ { "no-config", ERROR, "menu",
 	  "Unable to locate configuration file",
 	  "no pxelinux.cfg/default and no per-machine file",
-	  "write one: mkpxemenu --root DIR ...", no_config },
-	{ "smb-refused", ERROR, "SMB",
+	  "write one: mkpxemenu --root DIR ..." }, no_config },
+	{ { "smb-refused", ERROR, "SMB",
 	  "net use: System error 53 has occurred. The network path was not "
 	  "found.",
 	  "nothing listens on TCP port 445 at that address",
 	  "start pxe-smbd --share NAME=PATH (on that address: --listen), "
-	  "or correct the server name in net use", smb_refused },
-	{ "smb-no-answer", ERROR, "SMB",
+	  "or correct the server name in net use" }, smb_refused },
+	{ { "smb-no-answer", ERROR, "SMB",
 	  "net use: System error 53 has occurred. The network path was not "
 	  "found.",
 	  "connections to TCP port 445 go unanswered: a firewall drops them, "
 	  "or the address is wrong",
 	  "open TCP 445 on the server (nft/iptables, firewalld); check the "
-	  "address WinPE got", smb_silent },
-	{ "smb1-only", ERROR, "SMB",
+	  "address WinPE got" }, smb_silent },
+	{ { "smb1-only", ERROR, "SMB",
 	  "net use: System error 58 has occurred. The specified server cannot "
 	  "perform the requested operation.",
 	  "the server speaks only SMB1, which WinPE 10/11 does not have",
 	  "serve the files with pxe-smbd (SMB2/3), or let the server speak "
 	  "SMB2 (Samba: drop 'server max protocol = NT1'; a NAS: enable "
-	  "SMB2/SMB3)", smb1_only },
-	{ "smb-logon-failure", ERROR, "SMB",
+	  "SMB2/SMB3)" }, smb1_only },
+	{ { "smb-logon-failure", ERROR, "SMB",
 	  "net use: System error 86 (or 1326): the user name or password is "
 	  "incorrect",
 	  "the password given to net use is not the server's",
 	  "net use Z: \\\\SERVER\\SHARE /user:any-name PASSWORD with the "
-	  "password pxe-smbd was started with (--password/--password-file)",
+	  "password pxe-smbd was started with (--password/--password-file)", },
 	  smb_logon_failed },
-	{ "smb-guest-refused", ERROR, "SMB",
+	{ { "smb-guest-refused", ERROR, "SMB",
 	  "net use: System error 1272 (or 58): insecure guest logons are "
 	  "blocked",
 	  "the server mapped the logon to a guest, which Windows 10 1709+ "
@@ -457,122 +451,72 @@ static const struct rule rules[] = {
 	  "sign",
 	  "give net use a user and the password: pxe-smbd's shared-secret "
 	  "mode (--password) signs the session for any user name; on Samba, "
-	  "a real user instead of map to guest", smb_guest_dropped },
-	{ "smb-bad-share", ERROR, "SMB",
+	  "a real user instead of map to guest" }, smb_guest_dropped },
+	{ { "smb-bad-share", ERROR, "SMB",
 	  "net use: System error 67 has occurred. The network name cannot be "
 	  "found.",
 	  "the server has no share by that name",
 	  "use a share the server has (smbclient -L SERVER lists them), or "
-	  "add it: pxe-smbd --share NAME=PATH", smb_bad_share },
-	{ "smb-access-denied", ERROR, "SMB",
+	  "add it: pxe-smbd --share NAME=PATH" }, smb_bad_share },
+	{ { "smb-access-denied", ERROR, "SMB",
 	  "net use: System error 5 has occurred. Access is denied.",
 	  "the server refused this user the share",
 	  "grant the user the share, or use pxe-smbd, which lets any "
-	  "authenticated user read", smb_denied },
-	{ "capture-incomplete", NOTE, "capture", NULL,
+	  "authenticated user read" }, smb_denied },
+	{ { "capture-incomplete", NOTE, "capture", NULL,
 	  "packets are missing from the capture (a full capture buffer, a "
 	  "snap length, or a filter that drops UDP fragments): what it says "
 	  "of those transfers is incomplete",
 	  "capture again with a bigger buffer (tcpdump -B 32768) and no "
-	  "filter on fragments, or with pxe-sniff -i itself",
+	  "filter on fragments, or with pxe-sniff -i itself", },
 	  capture_incomplete },
-	{ "two-dhcp-servers", NOTE, "DHCP", NULL,
+	{ { "two-dhcp-servers", NOTE, "DHCP", NULL,
 	  "more than one DHCP server on this link",
-	  "beside a router, run pxe-dhcpd --proxy; otherwise keep one server",
+	  "beside a router, run pxe-dhcpd --proxy; otherwise keep one server", },
 	  two_servers },
-	{ "tsize-probe", NOTE, "TFTP", NULL,
+	{ { "tsize-probe", NOTE, "TFTP", NULL,
 	  "pxelinux asks for the size first and aborts on purpose", "nothing: "
-	  "this is normal", tsize_probe },
-	{ "config-search", NOTE, "menu", NULL,
+	  "this is normal" }, tsize_probe },
+	{ { "config-search", NOTE, "menu", NULL,
 	  "pxelinux looks for UUID, 01-MAC and hex-IP files before default",
-	  "nothing: this is normal (mkpxemenu lookup shows the order)",
+	  "nothing: this is normal (mkpxemenu lookup shows the order)", },
 	  config_search },
-	{ "slow-transfer", NOTE, "TFTP", NULL,
+	{ { "slow-transfer", NOTE, "TFTP", NULL,
 	  "small blocks, lock-step transfer or retransmits",
 	  "ask for blksize 1408+ and windowsize (iPXE, pxelinux 6 and "
 	  "Windows' bootmgr do; pxe-tftpd grants both); retransmits point at "
-	  "the link", slow },
-	{ "next-stage", NOTE, "OS", NULL,
+	  "the link" }, slow },
+	{ { "next-stage", NOTE, "OS", NULL,
 	  "the booted system asked for its own address", "nothing: the boot "
-	  "reached the next stage", next_stage },
-	{ "smb-connected", NOTE, "SMB", NULL,
+	  "reached the next stage" }, next_stage },
+	{ { "smb-connected", NOTE, "SMB", NULL,
 	  "net use reached the share", "nothing: the install files are "
-	  "reachable", smb_connected },
+	  "reachable" }, smb_connected },
 };
 
+_Static_assert(sizeof(rules) / sizeof(rules[0]) <= SNIFF_MAX_FINDINGS,
+    "a diagnosis has room for every rule");
+
 int
-rules_diagnose(struct sniff *s, struct client *c)
+rules_diagnose(const struct sniff *s, const struct client *c,
+    struct diagnosis *dg)
 {
-	char d[512], js[2048];
-	const struct rule *r, *failed = NULL;
-	char faildetail[512] = "";
+	const struct rule *r;
+	struct finding *f;
 	size_t i;
 
+	dg->n = 0;
+	dg->failed = NULL;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		r = &rules[i];
-		d[0] = '\0';
-		if (!r->test(s, c, d, sizeof(d)))
+		f = &dg->f[dg->n];
+		f->detail[0] = '\0';
+		if (!r->test(s, c, f->detail, sizeof(f->detail)))
 			continue;
-		if (r->sev == ERROR && failed == NULL) {
-			failed = r;
-			snprintf(faildetail, sizeof(faildetail), "%s", d);
-		}
-		if (s->mode == OUT_JSON) {
-			js[0] = '\0';
-			json_str(js, sizeof(js), "rule", r->id);
-			json_str(js, sizeof(js), "severity", r->sev == ERROR ?
-			    "error" : "note");
-			json_str(js, sizeof(js), "stage", r->stage);
-			if (r->firmware)
-				json_str(js, sizeof(js), "firmware", r->firmware);
-			json_str(js, sizeof(js), "symptom", d);
-			json_str(js, sizeof(js), "cause", r->cause);
-			json_str(js, sizeof(js), "fix", r->fix);
-			fprintf(s->out, "{\"event\":\"diagnosis\",\"client\":\"%s\""
-			    "%s}\n", c->macs, js);
-		} else {
-			fprintf(s->out, "%s %s [%s] %s: %s\n", c->macs,
-			    r->sev == ERROR ? "FAILED" : "note", r->id, r->stage, d);
-			if (r->sev == ERROR) {
-				if (r->firmware)
-					fprintf(s->out, "    the machine shows: %s\n",
-					    r->firmware);
-				fprintf(s->out, "    likely cause: %s\n", r->cause);
-				fprintf(s->out, "    fix: %s\n", r->fix);
-			}
-		}
+		f->rule = &r->t;
+		if (r->t.sev == ERROR && dg->failed == NULL)
+			dg->failed = f;
+		dg->n++;
 	}
-	/* The summary line: stages reached, and the one that failed. */
-	if (s->mode == OUT_JSON) {
-		js[0] = '\0';
-		json_str(js, sizeof(js), "dhcp", c->acks ? "ack" : c->offers ?
-		    "offer" : c->discovers ? "discover" : "none");
-		json_str(js, sizeof(js), "boot_file", c->bootfile);
-		json_str(js, sizeof(js), "config", c->cfg_used);
-		json_str(js, sizeof(js), "os_stage", c->os_stage ? "yes" : "no");
-		if (c->smb.seen)
-			json_str(js, sizeof(js), "smb_share", c->smb.share_ok);
-		if (failed) {
-			json_str(js, sizeof(js), "failed_stage", failed->stage);
-			json_str(js, sizeof(js), "failed_rule", failed->id);
-		}
-		fprintf(s->out, "{\"event\":\"summary\",\"client\":\"%s\"%s}\n",
-		    c->macs, js);
-	} else {
-		fprintf(s->out, "%s summary: DHCP %s%s%s, TFTP %s%s%s%s%s%s\n",
-		    c->macs, c->acks ? "done" : c->offers ? "offered" :
-		    c->discovers ? "unanswered" : "not seen", c->bootfile[0] ?
-		    ", boot file " : "", c->bootfile, c->tftp_seen ? "used" :
-		    "not reached", c->cfg_used[0] ? ", menu " : "", c->cfg_used,
-		    c->os_stage ? ", OS up" : "", !c->smb.seen ? "" :
-		    c->smb.share_ok[0] ? ", SMB connected to " : ", SMB not connected",
-		    c->smb.share_ok);
-		if (failed)
-			fprintf(s->out, "%s failed at %s: %s (%s)\n", c->macs,
-			    failed->stage, failed->firmware ? failed->firmware :
-			    failed->id, faildetail);
-	}
-	if (failed)
-		s->failed++;
-	return failed ? 1 : 0;
+	return dg->failed ? 1 : 0;
 }

@@ -140,10 +140,42 @@ void out_event(struct sniff *s, struct client *c, double t, const char *kind,
 /* Append "key":"value" (escaped) to a JSON field list. */
 void json_str(char *buf, size_t cap, const char *key, const char *val);
 void json_num(char *buf, size_t cap, const char *key, double val);
-void out_timeline(struct sniff *s);
+/* out.c: the events kept for one client (--timeline). */
+void out_timeline(struct sniff *s, const struct client *c);
 
-/* rules.c: the diagnosis for one client, printed and returned (0 ok,
- * 1 a stage failed). */
-int rules_diagnose(struct sniff *s, struct client *c);
+/* rules.c: what a rule says; ERROR names a failed stage, NOTE something
+ * normal or worth knowing. */
+enum severity { NOTE, ERROR };
+
+struct rule_text {
+	const char *id;
+	enum severity sev;
+	const char *stage;
+	const char *firmware;		/* what the machine shows, or NULL */
+	const char *cause;
+	const char *fix;
+};
+
+/* What the diagnosis found about one client: a rule that fired. */
+struct finding {
+	const struct rule_text *rule;
+	char detail[512];		/* the symptom, as the wire showed it */
+};
+
+#define SNIFF_MAX_FINDINGS 32		/* at least the rules in rules.c */
+
+struct diagnosis {
+	struct finding f[SNIFF_MAX_FINDINGS];	/* in the rules' order */
+	unsigned n;
+	const struct finding *failed;	/* the first error, or NULL */
+};
+
+/* rules.c: diagnose client c into *dg, printing nothing; 0 ok, 1 a stage
+ * failed. */
+int rules_diagnose(const struct sniff *s, const struct client *c,
+    struct diagnosis *dg);
+/* out.c: print a client's findings and its summary line. */
+void out_diagnosis(struct sniff *s, const struct client *c,
+    const struct diagnosis *dg);
 
 #endif

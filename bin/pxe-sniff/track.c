@@ -800,19 +800,22 @@ sniff_frame(struct sniff *s, double t, int link, const uint8_t *p,
 void
 sniff_finish(struct sniff *s)
 {
+	struct diagnosis dg;
 	unsigned i;
 
 	for (i = 0; i < s->nxfers; i++)
 		if (!s->xfers[i]->reported)
 			xfer_report(s, s->xfers[i]);
-	if (s->mode == OUT_TIMELINE) {
-		out_timeline(s);
-		return;
-	}
 	if (s->mode == OUT_TEXT && s->nclients)
 		fprintf(s->out, "\n");
-	for (i = 0; i < s->nclients; i++)
-		rules_diagnose(s, s->clients[i]);
+	for (i = 0; i < s->nclients; i++) {
+		if (s->mode == OUT_TIMELINE)
+			out_timeline(s, s->clients[i]);
+		s->failed += (unsigned)rules_diagnose(s, s->clients[i], &dg);
+		out_diagnosis(s, s->clients[i], &dg);
+		if (s->mode == OUT_TIMELINE)
+			fputc('\n', s->out);
+	}
 }
 
 void

@@ -911,9 +911,17 @@ httpd_parse_spec(const char *spec, char *abuf, size_t acap,
 	return 0;
 }
 
+/* Where listen_one opens a socket. */
+struct on_port {
+	struct tftpd *d;
+	uint16_t port;
+};
+
 static int
-listen_one(struct tftpd *d, const char *addr, uint16_t port, bool quiet)
+listen_one(void *arg, const char *addr, bool quiet)
 {
+	struct tftpd *d = ((struct on_port *)arg)->d;
+	uint16_t port = ((struct on_port *)arg)->port;
 	struct httpd *h = &d->h;
 	struct listener *l = &h->ls[h->nls];
 	struct sockaddr_storage ss;
@@ -950,29 +958,18 @@ int
 httpd_listen(struct tftpd *d)
 {
 	char abuf[PXE_ADDRSTRLEN];
+	struct on_port on = { d, 0 };
 	const char *addr;
-	uint16_t port;
-	unsigned i;
-	int r;
 
 	pxe_timer_init(&d->h.reap, reap, &d->h);
 	if (d->cfg.http == NULL)
 		return 0;
 	if (httpd_parse_spec(d->cfg.http, abuf, sizeof(abuf), &addr,
-	    &port) < 0)
+	    &on.port) < 0)
 		return -2;	/* checked when the option was read */
 	if (addr != NULL)
-		return listen_one(d, addr, port, false);
-	if (d->cfg.nlisten == 0) {
-		if ((r = listen_one(d, "0.0.0.0", port, false)) < 0)
-			return r;
-		listen_one(d, "::", port, true);
-		return 0;
-	}
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if ((r = listen_one(d, d->cfg.listen[i], port, false)) < 0)
-			return r;
-	return 0;
+		return listen_one(&on, addr, false);
+	return pxe_daemon_listen_each(&d->cfg.dopt, listen_one, &on);
 }
 
 void

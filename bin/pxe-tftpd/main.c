@@ -4,6 +4,7 @@
  * event loop; server.c and xfer.c do the protocol.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,14 @@
 #include "tftpd.h"
 
 enum {
-	O_ROOT = PXE_OPT_USER, O_LISTEN, O_PORT, O_IFACE, O_WRITE, O_OVERWRITE,
+	O_ROOT = PXE_OPT_USER, O_IFACE, O_WRITE, O_OVERWRITE,
 	O_MAXBLK, O_MAXWIN, O_NOMSFT, O_RETRANSMIT, O_RETRIES, O_MAXXFER,
 	O_HTTP, O_HTTP_MAXCONN, O_HTTP_TIMEOUT,
 };
 
 static const struct pxe_opt options[] = {
 	{ "root", 'r', "DIR", O_ROOT, "serve files under DIR (default /srv/tftp)" },
-	{ "listen", 'l', "ADDR", O_LISTEN, "listen on ADDR; repeatable (default: all)" },
-	{ "port", 'p', "N", O_PORT, "UDP port (default 69)" },
+	PXE_LISTEN_OPTIONS("UDP port (default 69)"),
 	{ "interface", 'i', "IFACE", O_IFACE, "only answer on IFACE; repeatable" },
 	{ "write", 'w', NULL, O_WRITE, "accept uploads (new files only)" },
 	{ "overwrite", 0, NULL, O_OVERWRITE, "with --write, allow replacing files" },
@@ -47,40 +47,32 @@ static const char epilog[] =
     "the log file.  Exit status: 0 stopped cleanly, 1 runtime failure,\n"
     "2 usage error.  See pxe-tftpd(8).\n";
 
-/* Parse a number option into *out; NULL or the complaint. */
-static const char *
-number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
-{
-	static char msg[64];
-	uint64_t v;
-
-	if (pxe_parse_u64(arg, min, max, &v) < 0)
-		return pxe_range_msg(msg, sizeof(msg), min, max);
-	*out = (unsigned)v;
-	return NULL;
-}
+/* The options that take a number. */
+#define NUM(id, min, max, field) \
+	{ id, min, max, offsetof(struct tftpd_config, field) }
+static const struct pxe_num_opt numbers[] = {
+	NUM(O_MAXBLK, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX, max_blksize),
+	NUM(O_MAXWIN, 1, TFTP_WINDOWSIZE_MAX, max_windowsize),
+	NUM(O_RETRANSMIT, 10, 255000, retransmit_ms),
+	NUM(O_RETRIES, 0, 100, retries),
+	NUM(O_MAXXFER, 1, 1000000, max_transfers),
+	NUM(O_HTTP_MAXCONN, 1, 1000000, http_max_conns),
+	NUM(O_HTTP_TIMEOUT, 1, 86400, http_timeout),
+};
+#undef NUM
 
 /* The option handler: every value from argv and -C files comes here. */
 static const char *
 set_option(void *ctx, int id, const char *arg)
 {
 	struct tftpd_config *c = ctx;
-	unsigned port = 0;
 	const char *m;
 
-	if (id >= PXE_OPT_DAEMON)
-		return pxe_daemon_option(&c->dopt, id, arg);
+	if (pxe_daemon_take(&c->dopt, numbers, sizeof(numbers) /
+	    sizeof(numbers[0]), c, id, arg, &m))
+		return m;
 	switch (id) {
 	case O_ROOT: c->root = arg; return NULL;
-	case O_LISTEN:
-		if (c->nlisten == TFTPD_MAX_LISTEN)
-			return "given too many times";
-		c->listen[c->nlisten++] = arg;
-		return NULL;
-	case O_PORT:
-		if ((m = number(arg, 1, 65535, &port)) == NULL)
-			c->port = (uint16_t)port;
-		return m;
 	case O_IFACE:
 		if (c->niface == TFTPD_MAX_IFACES)
 			return "given too many times";
@@ -90,15 +82,7 @@ set_option(void *ctx, int id, const char *arg)
 		return NULL;
 	case O_WRITE: c->write = true; return NULL;
 	case O_OVERWRITE: c->overwrite = true; return NULL;
-	case O_MAXBLK:
-		return number(arg, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX,
-		    &c->max_blksize);
-	case O_MAXWIN:
-		return number(arg, 1, TFTP_WINDOWSIZE_MAX, &c->max_windowsize);
 	case O_NOMSFT: c->msftwindow = false; return NULL;
-	case O_RETRANSMIT: return number(arg, 10, 255000, &c->retransmit_ms);
-	case O_RETRIES: return number(arg, 0, 100, &c->retries);
-	case O_MAXXFER: return number(arg, 1, 1000000, &c->max_transfers);
 	case O_HTTP: {
 		char abuf[PXE_ADDRSTRLEN];
 		const char *a;
@@ -110,8 +94,6 @@ set_option(void *ctx, int id, const char *arg)
 		c->http = arg;
 		return NULL;
 	}
-	case O_HTTP_MAXCONN: return number(arg, 1, 1000000, &c->http_max_conns);
-	case O_HTTP_TIMEOUT: return number(arg, 1, 86400, &c->http_timeout);
 	}
 	return "is not handled";
 }
@@ -121,7 +103,7 @@ defaults(struct tftpd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->root = "/srv/tftp";
-	c->port = TFTP_PORT;
+	c->dopt.port = TFTP_PORT;
 	c->max_blksize = TFTP_BLKSIZE_MAX;
 	c->max_windowsize = 64;
 	c->msftwindow = true;
@@ -132,17 +114,25 @@ defaults(struct tftpd_config *c)
 	c->http_timeout = 30;
 }
 
-/* Open one listening socket on addr (and iface, if given). */
+/* Where listen_one opens a socket: on an --interface, or any. */
+struct on_iface {
+	struct tftpd *d;
+	const char *iface;		/* or NULL */
+};
+
+/* Open one listening socket on addr (and the interface, if given). */
 static int
-listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
+listen_one(void *arg, const char *addr, bool quiet)
 {
+	struct tftpd *d = ((struct on_iface *)arg)->d;
+	const char *iface = ((struct on_iface *)arg)->iface;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct listener *l = &d->ls[d->nls];
 	char a[PXE_ADDRSTRLEN], hint[256];
 	int fd, r;
 
-	if (pxe_net_parse_addr(addr, d->cfg.port, &ss, &len) < 0) {
+	if (pxe_net_parse_addr(addr, d->cfg.dopt.port, &ss, &len) < 0) {
 		fprintf(stderr, "pxe-tftpd: --listen: '%s' is not an IPv4 or "
 		    "IPv6 address\n", addr);
 		return -2;
@@ -152,9 +142,9 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 	if (fd < 0) {
 		if (!quiet)
 			log_err("cannot listen on %s port %u%s%s: %s%s", addr,
-			    d->cfg.port, iface ? " on " : "", iface ? iface : "",
+			    d->cfg.dopt.port, iface ? " on " : "", iface ? iface : "",
 			    strerror(-fd), pxe_net_bind_hint(-fd, "UDP",
-			    d->cfg.port, hint, sizeof(hint)));
+			    d->cfg.dopt.port, hint, sizeof(hint)));
 		return fd;
 	}
 	/* Room for a boot storm: 2,000 RRQs at once overflow the default
@@ -173,7 +163,7 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 		return r;
 	}
 	d->nls++;
-	log_info("listening on %s port %u%s%s", a, d->cfg.port,
+	log_info("listening on %s port %u%s%s", a, d->cfg.dopt.port,
 	    iface ? " on " : "", iface ? iface : "");
 	return 0;
 }
@@ -182,23 +172,15 @@ listen_one(struct tftpd *d, const char *addr, const char *iface, bool quiet)
 static int
 open_listeners(struct tftpd *d)
 {
-	unsigned a, i, ni = d->cfg.niface ? d->cfg.niface : 1;
-	const char *iface;
+	unsigned i, ni = d->cfg.niface ? d->cfg.niface : 1;
+	struct on_iface on = { d, NULL };
 	int r;
 
 	for (i = 0; i < ni; i++) {
-		iface = d->cfg.niface ? d->cfg.iface[i] : NULL;
-		if (d->cfg.nlisten == 0) {
-			if ((r = listen_one(d, "0.0.0.0", iface, false)) < 0)
-				return r;
-			/* IPv6 only where the machine has it. */
-			listen_one(d, "::", iface, true);
-			continue;
-		}
-		for (a = 0; a < d->cfg.nlisten; a++)
-			if ((r = listen_one(d, d->cfg.listen[a], iface,
-			    false)) < 0)
-				return r;
+		on.iface = d->cfg.niface ? d->cfg.iface[i] : NULL;
+		if ((r = pxe_daemon_listen_each(&d->cfg.dopt, listen_one,
+		    &on)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -233,21 +215,13 @@ raise_nofile(struct tftpd *d)
 	}
 }
 
-/* SIGUSR1, through libpxe's daemon. */
-static void
-log_counters(void *arg)
-{
-	tftpd_log_counters(arg);
-}
-
-/* Set everything up; 0, or the exit status to fail with. */
+/* Open the root, the loop and the sockets; 0, or the exit status. */
 static int
-setup(struct tftpd *d)
+bind_all(void *arg)
 {
+	struct tftpd *d = arg;
 	int r;
 
-	if (pxe_log_setup(d->cfg.dopt.log, d->cfg.dopt.verbosity) < 0)
-		return 1;
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0) {
 		log_err("--root %s: cannot serve it: %s", d->cfg.root,
 		    strerror(-r));
@@ -264,29 +238,32 @@ setup(struct tftpd *d)
 		return r == -2 ? 2 : 1;
 	if ((r = httpd_listen(d)) < 0)
 		return r == -2 ? 2 : 1;
-	d->dm = (struct pxe_daemon){ .user = d->cfg.dopt.user,
-	    .pidfile = d->cfg.dopt.pidfile, .counters = log_counters, .arg = d };
-	if (pxe_daemon_start(d->loop, &d->dm) < 0)
-		return 1;
+	return 0;
+}
+
+static void
+ready(void *arg)
+{
+	struct tftpd *d = arg;
+
 	log_info("started, version %s, TFTP root is %s%s%s", PACKAGE_VERSION,
 	    d->cfg.root, d->cfg.write ? ", uploads allowed" : "",
 	    d->cfg.http ? ", also served over HTTP" : "");
-	d->started = true;
-	return 0;
 }
 
 /* --test -v: the settings as understood, as lines of a -C file. */
 static void
-print_config(const struct tftpd_config *c, FILE *f)
+print_config(void *arg, FILE *f)
 {
+	const struct tftpd_config *c = &((const struct tftpd *)arg)->cfg;
 	unsigned i;
 
 	fprintf(f, "root %s\n", c->root);
-	for (i = 0; i < c->nlisten; i++)
-		fprintf(f, "listen %s\n", c->listen[i]);
+	for (i = 0; i < c->dopt.nlisten; i++)
+		fprintf(f, "listen %s\n", c->dopt.listen[i]);
 	for (i = 0; i < c->niface; i++)
 		fprintf(f, "interface %s\n", c->iface[i]);
-	fprintf(f, "port %u\n", c->port);
+	fprintf(f, "port %u\n", c->dopt.port);
 	if (c->write)
 		fprintf(f, "write\n");
 	if (c->overwrite)
@@ -301,85 +278,74 @@ print_config(const struct tftpd_config *c, FILE *f)
 }
 
 /* --test: check what setup would need, binding nothing; the exit status. */
-static int
-test_config(struct tftpd *d)
+static void
+test_config(void *arg, struct pxe_check *ck)
 {
-	struct pxe_check ck = { "pxe-tftpd", 0, false };
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct tftpd *d = arg;
 	unsigned i;
 	int r;
 
 	if ((r = pxe_fsroot_open(&d->root, d->cfg.root)) < 0)
-		pxe_check_fail(&ck, "--root %s: %s%s", d->cfg.root,
+		pxe_check_fail(ck, "--root %s: %s%s", d->cfg.root,
 		    strerror(-r), r == -ENOENT ? " (make it and put the boot "
 		    "files there, or give --root)" : "");
 	else
 		pxe_fsroot_close(&d->root);
-	for (i = 0; i < d->cfg.nlisten; i++)
-		if (pxe_net_parse_addr(d->cfg.listen[i], d->cfg.port, &ss,
-		    &len) < 0)
-			pxe_check_fail(&ck, "--listen %s: not an IPv4 or IPv6 "
-			    "address", d->cfg.listen[i]);
+	pxe_check_listen(ck, &d->cfg.dopt);
 	for (i = 0; i < d->cfg.niface; i++)
-		pxe_check_iface(&ck, "--interface", d->cfg.iface[i], false);
-	pxe_check_daemon(&ck, &d->cfg.dopt);
-	if (d->cfg.dopt.verbosity > 0)
-		print_config(&d->cfg, stdout);
-	return pxe_check_done(&ck);
+		pxe_check_iface(ck, "--interface", d->cfg.iface[i], false);
 }
 
-/* Abort what is still running, report, and free everything. */
+/* Abort the transfers still running. */
 static void
-teardown(struct tftpd *d)
+stop(void *arg)
 {
+	xfer_shutdown(arg);
+}
+
+/* Close and free everything. */
+static int
+teardown(void *arg, int status)
+{
+	struct tftpd *d = arg;
 	unsigned i;
 
-	if (d->loop)
-		xfer_shutdown(d);
-	if (d->started)
-		tftpd_log_counters(d);
 	httpd_shutdown(d);
 	for (i = 0; i < d->nls; i++)
 		close(d->ls[i].io.fd);
 	pxe_loop_free(d->loop);
 	if (d->root.path)
 		pxe_fsroot_close(&d->root);
-	pxe_daemon_end(&d->dm, d->exit_code == 0);
-	pxe_log_close();
-	pxe_opts_free(&d->optmem);
+	return status;
+}
+
+static int
+usage(void *arg)
+{
+	const struct tftpd *d = arg;
+
+	if (d->cfg.overwrite && !d->cfg.write)
+		return pxe_usage_error("pxe-tftpd", "--overwrite needs --write");
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct tftpd d;	/* large: holds the receive buffer */
-	struct pxe_opts_spec spec = {
+	static const struct pxe_opts_spec spec = {
 		"pxe-tftpd", PACKAGE_VERSION, "[OPTION]...",
 		"Serve files over TFTP for network boot (RFC 1350, 2347-2349, "
 		"7440, and Microsoft's variable window), and with --http the "
 		"same files over HTTP/1.1 (GET, HEAD, ranges, keep-alive).",
 		epilog, options, set_option, &d.cfg, &d.optmem,
 	};
-	int r;
+	static const struct pxe_daemon_prog prog = {
+		&spec, &d.cfg.dopt, &d.dm, &d.loop, &d, usage, test_config,
+		print_config, bind_all, ready, tftpd_log_counters, stop,
+		teardown,
+	};
 
-	pxe_log_init("pxe-tftpd");
 	defaults(&d.cfg);
-	if ((r = pxe_opts_parse(&spec, argc, argv, NULL)) != 0)
-		return r == 1 ? 0 : 2;
-	if (d.cfg.overwrite && !d.cfg.write) {
-		fprintf(stderr, "pxe-tftpd: --overwrite needs --write\n");
-		return 2;
-	}
-	if (d.cfg.dopt.test) {
-		r = test_config(&d);
-		pxe_opts_free(&d.optmem);
-		return r;
-	}
-	if ((d.exit_code = setup(&d)) == 0 && pxe_loop_run(d.loop) < 0) {
-		log_err("event loop failed: %s", strerror(errno));
-		d.exit_code = 1;
-	}
-	teardown(&d);
-	return d.exit_code;
+	return pxe_daemon_main(&prog, argc, argv);
 }

@@ -22,8 +22,9 @@ tftpd_drop(struct tftpd *d, const char *peer, const char *why)
 }
 
 void
-tftpd_log_counters(struct tftpd *d)
+tftpd_log_counters(void *arg)
 {
+	struct tftpd *d = arg;
 	const struct tftpd_counters *c = &d->c;
 	uint64_t fs, fr;
 

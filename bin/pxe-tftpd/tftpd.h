@@ -23,17 +23,14 @@
 #include "libpxe/net.h"
 #include "libpxe/tftp.h"
 
-#define TFTPD_MAX_LISTEN	16
+#define TFTPD_MAX_LISTEN	PXE_LISTEN_MAX
 #define TFTPD_MAX_IFACES	16
 #define TFTPD_LISTEN_RCVBUF	(4 << 20)	/* bytes; the kernel doubles it */
 
 struct tftpd_config {
 	const char *root;
-	const char *listen[TFTPD_MAX_LISTEN];
-	unsigned nlisten;
 	const char *iface[TFTPD_MAX_IFACES];
 	unsigned niface;
-	uint16_t port;
 	bool write;
 	bool overwrite;
 	unsigned max_blksize;
@@ -120,8 +117,6 @@ struct tftpd {
 	unsigned peak_xfers;	/* most transfers active at once */
 	struct tftpd_counters c;
 	struct pxe_droplog droplog;	/* rate limit for "dropped" lines */
-	int exit_code;
-	bool started;		/* serving: counters at exit */
 	uint8_t pkt[TFTP_MAX_PKT + 1];	/* receive buffer, one thread */
 	struct pxe_daemon dm;		/* pid file, --user, signals */
 	struct pxe_opts_mem optmem;	/* values read from -C files */
@@ -131,7 +126,8 @@ struct tftpd {
 /* server.c */
 void tftpd_on_request(struct pxe_loop *loop, struct pxe_io *io,
     uint32_t events);
-void tftpd_log_counters(struct tftpd *d);
+/* The counters, one line (arg: the struct tftpd; also SIGUSR1's hook). */
+void tftpd_log_counters(void *arg);
 /* Log a dropped datagram (rate limited) and count it. */
 void tftpd_drop(struct tftpd *d, const char *peer, const char *why);
 

@@ -21,6 +21,7 @@
 #include "libpxe/log.h"
 #include "libpxe/loop.h"
 #include "libpxe/net.h"
+#include "libpxe/opts.h"
 
 /* The fix for a --user name the system does not have. */
 static const char *
@@ -214,6 +215,38 @@ pxe_check_iface(struct pxe_check *ck, const char *opt, const char *ifname,
 }
 
 void
+pxe_check_listen(struct pxe_check *ck, const struct pxe_daemon_opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	unsigned i;
+
+	for (i = 0; i < o->nlisten; i++)
+		if (pxe_net_parse_addr(o->listen[i], 1, &ss, &len) < 0)
+			pxe_check_fail(ck, "--listen %s: not an IPv4 or IPv6 "
+			    "address", o->listen[i]);
+}
+
+int
+pxe_daemon_listen_each(const struct pxe_daemon_opts *o,
+    int (*one)(void *arg, const char *addr, bool quiet), void *arg)
+{
+	unsigned i;
+	int r;
+
+	if (o->nlisten == 0) {
+		if ((r = one(arg, "0.0.0.0", false)) < 0)
+			return r;
+		one(arg, "::", true);
+		return 0;
+	}
+	for (i = 0; i < o->nlisten; i++)
+		if ((r = one(arg, o->listen[i], false)) < 0)
+			return r;
+	return 0;
+}
+
+void
 pxe_check_parent(struct pxe_check *ck, const char *opt, const char *path)
 {
 	char dir[4096];
@@ -271,8 +304,46 @@ pxe_daemon_option(struct pxe_daemon_opts *o, int id, const char *arg)
 	case PXE_OPT_DVERBOSE: o->verbosity = 1; return NULL;
 	case PXE_OPT_DQUIET: o->verbosity = -1; return NULL;
 	case PXE_OPT_DTEST: o->test = true; return NULL;
+	case PXE_OPT_DLISTEN:
+		if (o->nlisten == PXE_LISTEN_MAX)
+			return "given too many times";
+		o->listen[o->nlisten++] = arg;
+		return NULL;
+	case PXE_OPT_DPORT:
+		return pxe_daemon_number(o, arg, 1, 65535, &o->port);
 	}
 	return "is not handled";
+}
+
+const char *
+pxe_daemon_number(struct pxe_daemon_opts *o, const char *arg, uint64_t min,
+    uint64_t max, unsigned *out)
+{
+	uint64_t v;
+
+	if (pxe_parse_u64(arg, min, max, &v) < 0)
+		return pxe_range_msg(o->msg, sizeof(o->msg), min, max);
+	*out = (unsigned)v;
+	return NULL;
+}
+
+bool
+pxe_daemon_take(struct pxe_daemon_opts *o, const struct pxe_num_opt *t,
+    size_t n, void *cfg, int id, const char *arg, const char **msg)
+{
+	size_t i;
+
+	if (id >= PXE_OPT_DAEMON) {
+		*msg = pxe_daemon_option(o, id, arg);
+		return true;
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].id == id) {
+			*msg = pxe_daemon_number(o, arg, t[i].min, t[i].max,
+			    (unsigned *)(void *)((char *)cfg + t[i].off));
+			return true;
+		}
+	return false;
 }
 
 void
@@ -293,4 +364,65 @@ pxe_check_daemon(struct pxe_check *ck, const struct pxe_daemon_opts *o)
 	if (o->pidfile && *o->pidfile)
 		pxe_check_parent(ck, "--pid-file", o->pidfile);
 	pxe_check_log(ck, o->log);
+}
+
+/* --test: the program's checks and the common ones; the exit status. */
+static int
+daemon_test(const struct pxe_daemon_prog *p)
+{
+	struct pxe_check ck = { p->spec->prog, 0, false };
+
+	p->test(p->arg, &ck);
+	pxe_check_daemon(&ck, p->opts);
+	if (p->opts->verbosity > 0)
+		p->print(p->arg, stdout);
+	return pxe_check_done(&ck);
+}
+
+/* Bind, start, serve until a signal, stop; the exit status so far. */
+static int
+daemon_serve(const struct pxe_daemon_prog *p)
+{
+	int r;
+
+	if (pxe_log_setup(p->opts->log, p->opts->verbosity) < 0)
+		return 1;
+	if ((r = p->bind(p->arg)) != 0)
+		return r;
+	*p->dm = (struct pxe_daemon){ .user = p->opts->user,
+	    .pidfile = p->opts->pidfile, .counters = p->counters,
+	    .arg = p->arg };
+	if (pxe_daemon_start(*p->loop, p->dm) < 0)
+		return 1;
+	p->ready(p->arg);
+	if (pxe_loop_run(*p->loop) < 0) {
+		log_err("event loop failed: %s", strerror(errno));
+		r = 1;
+	}
+	if (p->stop)
+		p->stop(p->arg);
+	p->counters(p->arg);
+	return r;
+}
+
+int
+pxe_daemon_main(const struct pxe_daemon_prog *p, int argc, char **argv)
+{
+	int r;
+
+	pxe_log_init(p->spec->prog);
+	if ((r = pxe_opts_parse(p->spec, argc, argv, NULL)) != 0)
+		return r == 1 ? 0 : 2;
+	if (p->usage && (r = p->usage(p->arg)) >= 0)
+		goto done;
+	if (p->opts->test) {
+		r = daemon_test(p);
+		goto done;
+	}
+	r = p->teardown(p->arg, daemon_serve(p));
+	pxe_daemon_end(p->dm, r == 0);
+	pxe_log_close();
+done:
+	pxe_opts_free(p->spec->mem);
+	return r;
 }

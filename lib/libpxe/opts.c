@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,19 @@ pxe_range_msg(char *buf, size_t cap, uint64_t min, uint64_t max)
 	snprintf(buf, cap, "is not a number in %llu..%llu",
 	    (unsigned long long)min, (unsigned long long)max);
 	return buf;
+}
+
+int
+pxe_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
 }
 
 static size_t

@@ -90,6 +90,14 @@ int pxe_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 const char *pxe_range_msg(char *buf, size_t cap, uint64_t min, uint64_t max);
 
 /*
+ * A usage error found after the options were read (options that go
+ * together, one that is missing): "PROG: MESSAGE" on stderr.  Returns 2,
+ * the exit status for it.
+ */
+int pxe_usage_error(const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
  * A --password-file: its first line (without the line end) into *out
  * (malloc'd; the old *out freed, the line buffer wiped).  NULL, or what is
  * wrong with the file, for the option handler to return.

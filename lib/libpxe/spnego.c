@@ -90,18 +90,63 @@ parse_mech_types(const struct der *seq, struct spnego_token *t)
 	return 0;
 }
 
+/* The element of type tag inside an explicit tag ctx.  0 or -EBADMSG. */
+static int
+explicit(const struct der *ctx, uint8_t tag, struct der *out)
+{
+	struct pxe_buf b;
+
+	pxe_buf_init_ro(&b, ctx->val, ctx->len);
+	return der_expect(&b, tag, out) < 0 ? -EBADMSG : 0;
+}
+
 /* An OCTET STRING inside an explicit tag. */
 static int
 octets(const struct der *ctx, const uint8_t **p, size_t *n)
 {
-	struct pxe_buf b;
 	struct der os;
 
-	pxe_buf_init_ro(&b, ctx->val, ctx->len);
-	if (der_expect(&b, 0x04, &os) < 0)
+	if (explicit(ctx, 0x04, &os) < 0)
 		return -EBADMSG;
 	*p = os.val;
 	*n = os.len;
+	return 0;
+}
+
+/*
+ * The next field of a token's SEQUENCE from b into f, taking the fields
+ * both tokens have into t: [2] the mechanism's token and [3] the
+ * mechListMIC.  1 when f is another, for the caller; 0 when taken; or
+ * -EBADMSG.  An init's [3] may be a server's negHints instead: with lax,
+ * one that is no OCTET STRING is left out, not refused.
+ */
+static int
+next_field(struct pxe_buf *b, struct der *f, struct spnego_token *t,
+    bool lax)
+{
+	if (der_get(b, f) < 0)
+		return -EBADMSG;
+	if (f->tag == 0xa2)
+		return octets(f, &t->token, &t->token_len) < 0 ? -EBADMSG : 0;
+	if (f->tag != 0xa3)
+		return 1;
+	if (octets(f, &t->mic, &t->mic_len) < 0) {
+		if (!lax)
+			return -EBADMSG;
+		t->mic = NULL;
+	}
+	return 0;
+}
+
+/* The fields of the SEQUENCE in outer, for der_get to read from *b. */
+static int
+seq_fields(const struct der *outer, struct pxe_buf *b)
+{
+	struct der seq;
+
+	if (explicit(outer, 0x30, &seq) < 0)
+		return -EBADMSG;
+	pxe_buf_init_ro(b, seq.val, seq.len);
 	return 0;
 }
 
@@ -110,38 +155,20 @@ octets(const struct der *ctx, const uint8_t **p, size_t *n)
 static int
 parse_init(const struct der *outer, struct spnego_token *t)
 {
-	struct pxe_buf b;
-	struct der seq, f, inner;
+	struct pxe_buf b, ib;
+	struct der f, inner;
+	int r;
 
-	pxe_buf_init_ro(&b, outer->val, outer->len);
-	if (der_expect(&b, 0x30, &seq) < 0)
+	if (seq_fields(outer, &b) < 0)
 		return -EBADMSG;
-	pxe_buf_init_ro(&b, seq.val, seq.len);
 	while (pxe_buf_left(&b) > 0) {
-		if (der_get(&b, &f) < 0)
+		if ((r = next_field(&b, &f, t, true)) < 0)
+			return r;
+		if (r == 0 || f.tag != 0xa0)
+			continue;	/* taken; reqFlags and anything newer */
+		pxe_buf_init_ro(&ib, f.val, f.len);
+		if (der_get(&ib, &inner) < 0 || parse_mech_types(&inner, t) < 0)
 			return -EBADMSG;
-		switch (f.tag) {
-		case 0xa0: {
-			struct pxe_buf ib;
-
-			pxe_buf_init_ro(&ib, f.val, f.len);
-			if (der_get(&ib, &inner) < 0 ||
-			    parse_mech_types(&inner, t) < 0)
-				return -EBADMSG;
-			break;
-		}
-		case 0xa2:
-			if (octets(&f, &t->token, &t->token_len) < 0)
-				return -EBADMSG;
-			break;
-		case 0xa3:
-			/* A client's mechListMIC; a server's negHints. */
-			if (octets(&f, &t->mic, &t->mic_len) < 0)
-				t->mic = NULL;
-			break;
-		default:
-			break;	/* reqFlags and anything newer */
-		}
 	}
 	return t->mech_types ? 0 : -EBADMSG;
 }
@@ -151,40 +178,29 @@ parse_init(const struct der *outer, struct spnego_token *t)
 static int
 parse_resp(const struct der *outer, struct spnego_token *t)
 {
-	struct pxe_buf b, ib;
-	struct der seq, f, e;
+	struct pxe_buf b;
+	struct der f, e;
+	int r;
 
 	/* The mechanism was chosen before; a supportedMech may restate it. */
 	t->ntlm_offered = t->ntlm_first = true;
-	pxe_buf_init_ro(&b, outer->val, outer->len);
-	if (der_expect(&b, 0x30, &seq) < 0)
+	if (seq_fields(outer, &b) < 0)
 		return -EBADMSG;
-	pxe_buf_init_ro(&b, seq.val, seq.len);
 	while (pxe_buf_left(&b) > 0) {
-		if (der_get(&b, &f) < 0)
-			return -EBADMSG;
-		switch (f.tag) {
+		if ((r = next_field(&b, &f, t, false)) < 0)
+			return r;
+		switch (r ? f.tag : 0) {
 		case 0xa0:
-			pxe_buf_init_ro(&ib, f.val, f.len);
-			if (der_expect(&ib, 0x0a, &e) < 0 || e.len != 1)
+			if (explicit(&f, 0x0a, &e) < 0 || e.len != 1)
 				return -EBADMSG;
 			t->neg_state = e.val[0];
 			break;
 		case 0xa1:
-			pxe_buf_init_ro(&ib, f.val, f.len);
-			if (der_expect(&ib, 0x06, &e) < 0)
+			if (explicit(&f, 0x06, &e) < 0)
 				return -EBADMSG;
 			t->ntlm_offered = is_oid(&e, oid_ntlmssp,
 			    sizeof(oid_ntlmssp));
 			t->ntlm_first = t->ntlm_offered;
-			break;
-		case 0xa2:
-			if (octets(&f, &t->token, &t->token_len) < 0)
-				return -EBADMSG;
-			break;
-		case 0xa3:
-			if (octets(&f, &t->mic, &t->mic_len) < 0)
-				return -EBADMSG;
 			break;
 		default:
 			break;

@@ -8,8 +8,7 @@
 
 need_root
 need busybox dhclient dhcpcd
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
-[ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
+built "$PXE_DHCPD"
 
 netns_pair dh 10.66.0.1/24
 CMAC=$(ip -n "$C" -o link show "$VC" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')

@@ -8,8 +8,7 @@
 
 need_root
 need perfdhcp tcpdump
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
-[ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
+built "$PXE_DHCPD"
 
 netns_pair du 10.66.0.1/16 10.66.0.2/16
 

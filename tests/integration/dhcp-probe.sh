@@ -10,8 +10,7 @@
 
 need_root
 need dnsmasq
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
-[ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
+built "$PXE_DHCPD"
 
 SRV=
 CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null'

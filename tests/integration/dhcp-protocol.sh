@@ -11,7 +11,6 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=${PXE_TESTTOOLS:-$top_builddir/tests/tools}/dhcpc
 [ -x "$PXE_DHCPD" ] && [ -x "$DHCPC" ] || { say "ERROR: not built"; exit 99; }
 

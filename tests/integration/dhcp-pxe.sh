@@ -9,9 +9,8 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=$PXE_TESTTOOLS/dhcpc
-[ -x "$PXE_DHCPD" ] && [ -x "$DHCPC" ] || { say "ERROR: not built"; exit 99; }
+built "$PXE_DHCPD" "$DHCPC"
 
 netns_pair px 10.66.0.1/24 10.66.0.2/24
 
@@ -31,9 +30,12 @@ ask() {
 	ip netns exec "$C" "$DHCPC" -i "$VC" -w 2000 "$@" > "$T/r" 2>&1
 }
 
-# has LINE: the reply must have exactly this line.
+# has LINE...: the reply must have each of these lines, exactly.
 has() {
-	grep -qxF "$1" "$T/r" || fail "reply to '$Q' lacks '$1': $(cat "$T/r")"
+	for line in "$@"; do
+		grep -qxF "$line" "$T/r" ||
+		    fail "reply to '$Q' lacks '$line': $(cat "$T/r")"
+	done
 }
 
 start_dhcpd --range 10.66.0.100,10.66.0.150 --boot bios=pxelinux.0 \
@@ -41,23 +43,23 @@ start_dhcpd --range 10.66.0.100,10.66.0.150 --boot bios=pxelinux.0 \
 
 Q="ROM DISCOVER, arch 0"
 ask -a 0 || fail "$Q: $(cat "$T/r")"
-has "DHCPOFFER from 10.66.0.1"
-has "yiaddr 10.66.0.100"
-has "siaddr 10.66.0.1"
-has 'file "pxelinux.0"'
-has 'option 60 vendor-class "PXEClient"'
-has 'option 66 tftp-server-name "10.66.0.1"'
-has 'option 67 bootfile-name "pxelinux.0"'
-has 'option 97 client-uuid d66ef100-a6d7-11df-9f1a-f938a66fc054'
-has 'option 43 vendor-encap 06:01:08:ff'
-has 'option 54 server-id 10.66.0.1'
+has "DHCPOFFER from 10.66.0.1" \
+    "yiaddr 10.66.0.100" \
+    "siaddr 10.66.0.1" \
+    'file "pxelinux.0"' \
+    'option 60 vendor-class "PXEClient"' \
+    'option 66 tftp-server-name "10.66.0.1"' \
+    'option 67 bootfile-name "pxelinux.0"' \
+    'option 97 client-uuid d66ef100-a6d7-11df-9f1a-f938a66fc054' \
+    'option 43 vendor-encap 06:01:08:ff' \
+    'option 54 server-id 10.66.0.1'
 expect_log "DHCPDISCOVER\\($VS\\) 20:6a:8a:0f:74:75 PXEClient arch bios" "DISCOVER line"
 expect_log "DHCPOFFER\\($VS\\) 10\\.66\\.0\\.100 20:6a:8a:0f:74:75 pxelinux\\.0" "OFFER line"
 
 Q="REQUEST after the OFFER"
 ask -a 0 -t request -S 10.66.0.1 -r 10.66.0.100 || fail "$Q: $(cat "$T/r")"
-has "DHCPACK from 10.66.0.1"
-has 'file "pxelinux.0"'
+has "DHCPACK from 10.66.0.1" \
+    'file "pxelinux.0"'
 grep -q ' 20:6a:8a:0f:74:75 10.66.0.100 ' "$T/leases" || fail "lease not on disk"
 
 for a in 7 9; do
@@ -74,8 +76,8 @@ grep -q '^option 67' "$T/r" && fail "a plain client got a boot file: $(cat "$T/r
 
 Q="relayed DISCOVER"
 ask -a 0 -m 20:6a:8a:0f:74:82 -g 10.66.0.2 -s 10.66.0.1 || fail "$Q: $(cat "$T/r")"
-has "DHCPOFFER from 10.66.0.1"
-has "giaddr 10.66.0.2"
+has "DHCPOFFER from 10.66.0.1" \
+    "giaddr 10.66.0.2"
 
 Q="REQUEST for another server"
 ask -a 0 -m 20:6a:8a:0f:74:83 -t request -S 10.66.0.254 -r 10.66.0.120 -w 500 &&
@@ -114,26 +116,26 @@ stop_dhcpd
 start_dhcpd --proxy --boot bios=pxelinux.0 --http-boot efi-x64=http://10.66.0.1/winpe.iso
 Q="proxy DISCOVER"
 ask -a 0 || fail "$Q: $(cat "$T/r")"
-has "DHCPOFFER from 10.66.0.1"
-has "yiaddr 0.0.0.0"
-has 'file "pxelinux.0"'
-has 'option 60 vendor-class "PXEClient"'
+has "DHCPOFFER from 10.66.0.1" \
+    "yiaddr 0.0.0.0" \
+    'file "pxelinux.0"' \
+    'option 60 vendor-class "PXEClient"'
 grep -q '^option 51' "$T/r" && fail "proxyDHCP offered a lease time"
 Q="proxy, plain client"
 ask -n -m 20:6a:8a:0f:74:85 -w 500 && fail "proxyDHCP answered a non-PXE client"
 Q="proxy REQUEST on 4011"
 ip -n "$S" route > /dev/null
 ask -a 0 -t request -p 4011 -s 10.66.0.1 || fail "$Q: $(cat "$T/r")"
-has "DHCPACK from 10.66.0.1"
-has 'file "pxelinux.0"'
+has "DHCPACK from 10.66.0.1" \
+    'file "pxelinux.0"'
 expect_log "DHCPACK\\($VS\\) proxy 20:6a:8a:0f:74:75 pxelinux\\.0" "proxy ACK line"
 # A UEFI HTTP boot client beside a router: the URL in a proxy offer (no
 # address), which the firmware pairs with the router's offer.
 Q="proxy, UEFI HTTP boot client"
 ask -H -a 16 -m 20:6a:8a:0f:74:89 || fail "$Q was not answered: $(cat "$T/r")"
-has "yiaddr 0.0.0.0"
-has 'file "http://10.66.0.1/winpe.iso"'
-has 'option 60 vendor-class "HTTPClient"'
+has "yiaddr 0.0.0.0" \
+    'file "http://10.66.0.1/winpe.iso"' \
+    'option 60 vendor-class "HTTPClient"'
 expect_log "DHCPOFFER\\($VS\\) proxy 20:6a:8a:0f:74:89 http://10\\.66\\.0\\.1/winpe\\.iso" "proxy HTTP offer line"
 # Its REQUEST is the router's to answer, even naming this server's address
 # (a router and the boot server on one machine): an ACK with no address

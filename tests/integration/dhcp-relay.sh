@@ -11,28 +11,18 @@
 
 need_root
 need busybox dnsmasq
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
 DHCPC=${PXE_TESTTOOLS:-$top_builddir/tests/tools}/dhcpc
-[ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
+built "$PXE_DHCPD"
 
 S=pxekit-ls-$$
 R=pxekit-lr-$$
 C=pxekit-lc-$$
 RELAY=
-CLEANUP='[ -n "$RELAY" ] && kill $RELAY 2>/dev/null; for n in $S $R $C; do ip netns del $n 2>/dev/null; done'
-for n in "$S" "$R" "$C"; do ip netns add "$n" || fail "cannot create namespace $n"; done
-ip link add ls$$ netns "$S" type veth peer name lrs$$ netns "$R" &&
-    ip link add lc$$ netns "$C" type veth peer name lrc$$ netns "$R" ||
-    fail "cannot create veth pairs"
-ip -n "$S" addr add 10.68.0.1/24 dev ls$$
-ip -n "$R" addr add 10.68.0.2/24 dev lrs$$
-ip -n "$R" addr add 10.69.0.1/24 dev lrc$$
-for l in "$S ls$$" "$R lrs$$" "$R lrc$$" "$C lc$$"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
+CLEANUP='[ -n "$RELAY" ] && kill $RELAY 2>/dev/null'
+netns_add "$S" "$R" "$C"
+veth_link "$S" ls$$ 10.68.0.1/24 "$R" lrs$$ 10.68.0.2/24
+veth_link "$C" lc$$ "" "$R" lrc$$ 10.69.0.1/24
 ip -n "$S" route add 10.69.0.0/24 via 10.68.0.2
-ip -n "$C" link set lo up
 
 LEASES=$T/leases
 start_server pxe-dhcpd ip netns exec "$S" "$PXE_DHCPD" -i ls$$ -f "$LEASES" \

@@ -11,8 +11,7 @@
 
 need_root
 need dhclient
-PXE_DHCPD=${PXE_DHCPD:-$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}
-[ -x "$PXE_DHCPD" ] || { say "ERROR: $PXE_DHCPD is not built"; exit 99; }
+built "$PXE_DHCPD"
 
 DHCLIENT=
 CLEANUP='[ -n "$DHCLIENT" ] && kill $DHCLIENT 2>/dev/null'

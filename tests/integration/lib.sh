@@ -13,6 +13,7 @@ set -u
 : "${top_builddir:=$top_srcdir/build}"
 : "${PXE_TFTPD:=$top_builddir/bin/pxe-tftpd/pxe-tftpd}"
 : "${PXE_SMBD:=$top_builddir/bin/pxe-smbd/pxe-smbd}"
+: "${PXE_DHCPD:=$top_builddir/bin/pxe-dhcpd/pxe-dhcpd}"
 : "${PXE_TESTTOOLS:=$top_builddir/tests/tools}"
 TFTPC=$PXE_TESTTOOLS/tftpc
 
@@ -75,7 +76,14 @@ need_root() {
 	ip netns del "pxekit-probe-$$"
 }
 
-[ -x "$PXE_TFTPD" ] || { say "ERROR: $PXE_TFTPD is not built"; exit 99; }
+# built PROG...: a hard error (99) unless each program is built.
+built() {
+	for prog in "$@"; do
+		[ -x "$prog" ] || { say "ERROR: $prog is not built"; exit 99; }
+	done
+}
+
+built "$PXE_TFTPD"
 
 # mkfile PATH BYTES: a file of random bytes under $ROOT.
 mkfile() {
@@ -125,22 +133,49 @@ start_server() {
 	wait_log "${READY:-listening}" 5 || fail "$srv_name did not start"
 }
 
-# netns_pair TAG SERVER_ADDR [CLIENT_ADDR]: two network namespaces, $S
+# netns_add NS...: network namespaces with their loopbacks up, removed at
+# exit after what CLEANUP already says.  Needs root.
+netns_add() {
+	for ns in "$@"; do
+		CLEANUP="${CLEANUP:+$CLEANUP; }ip netns del $ns 2>/dev/null"
+		ip netns add "$ns" || fail "cannot create namespace $ns"
+		ip -n "$ns" link set lo up
+	done
+}
+
+# veth_link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair, IF1 in NS1 and IF2
+# in NS2, both up, with ADDR1 and ADDR2 (like 10.66.0.1/24; "" for none).
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" ||
+	    fail "cannot create a veth pair"
+	[ -z "$3" ] || ip -n "$1" addr add "$3" dev "$2"
+	[ -z "$6" ] || ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+# netns_pair TAG [SERVER_ADDR [CLIENT_ADDR]]: two network namespaces, $S
 # (pxekit-TAGs-PID) and $C (pxekit-TAGc-PID), joined by a veth pair $VS
-# (TAGsPID) and $VC (TAGcPID), up with their loopbacks, with SERVER_ADDR
-# (like 10.66.0.1/24) on $VS and CLIENT_ADDR, if given, on $VC.  Both are
-# removed at exit, after what CLEANUP already says.  Needs root.
+# (TAGsPID) and $VC (TAGcPID), with SERVER_ADDR (like 10.66.0.1/24) on $VS
+# and CLIENT_ADDR on $VC where given (and not "").  See netns_add.
 netns_pair() {
 	S=pxekit-$1s-$$ C=pxekit-$1c-$$ VS=$1s$$ VC=$1c$$
-	CLEANUP="${CLEANUP:+$CLEANUP; }ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-	ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-	ip link add "$VS" netns "$S" type veth peer name "$VC" netns "$C" ||
-	    fail "cannot create a veth pair"
-	ip -n "$S" addr add "$2" dev "$VS"
-	[ -z "${3:-}" ] || ip -n "$C" addr add "$3" dev "$VC"
-	for ns in "$S" "$C"; do ip -n "$ns" link set lo up; done
-	ip -n "$S" link set "$VS" up
-	ip -n "$C" link set "$VC" up
+	netns_add "$S" "$C"
+	veth_link "$S" "$VS" "${2:-}" "$C" "$VC" "${3:-}"
+}
+
+# counters_now: SIGUSR1 to $SERVER_PID; prints the counters line it logs
+# (waits up to 5 s for a new one).
+counters_now() {
+	had=$(grep -c 'counters:' "$LOG")
+	kill -USR1 "$SERVER_PID"
+	i=0
+	until [ "$(grep -c 'counters:' "$LOG")" -gt "$had" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "no counters after SIGUSR1"
+		sleep 0.05
+	done
+	grep 'counters:' "$LOG" | tail -n 1
 }
 
 # expect_log REGEX WHAT: the log must have a matching line (waits up to 5 s).
@@ -213,7 +248,7 @@ start_tftpd_http() {
 # image) as "install", logging to $LOG; waits until it listens.  Its pid is
 # $SERVER_PID, so cleanup and stop_tftpd treat it like the other servers.
 start_smbd() {
-	[ -x "$PXE_SMBD" ] || { say "ERROR: $PXE_SMBD is not built"; exit 99; }
+	built "$PXE_SMBD"
 	start_on_free_port pxe-smbd launch_smbd "$@"
 }
 
@@ -224,6 +259,25 @@ smb() {
 	shift 3
 	timeout 120 smbclient "//127.0.0.1/install" -p "$PORT" -m "$mode" \
 	    -U "$cred" "$@" -c "$cmds" > "$T/smb.out" 2>&1
+}
+
+# well WHAT [SECONDS]: after WHAT, a normal client still gets hello.txt
+# from the server start_smbd started (user x, password "secret"), which
+# is still running.
+well() {
+	rm -f "$T/well.txt"
+	timeout "${2:-60}" smbclient //127.0.0.1/install -p "$PORT" -U x%secret \
+	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
+	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
+	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
+	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
+}
+
+# smb_refused REGEX WHAT SMBCLIENT-COMMANDS: signed SMB 3.1.1 as user x,
+# password "secret"; smbclient must say REGEX (an NT_STATUS).
+smb_refused() {
+	smb SMB3_11 "x%secret" "$3" --client-protection=sign
+	grep -Eq "$1" "$T/smb.out" || fail "$2: $(tail -n 2 "$T/smb.out")"
 }
 
 # fetch_all MODE USER [options]: signed with password "secret": ls, get

@@ -11,10 +11,10 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 : "${MKWINPE:=$top_builddir/bin/mkwinpe/mkwinpe}"
-[ -x "$MKWINPE" ] || { say "ERROR: $MKWINPE is not built"; exit 99; }
+built "$MKWINPE"
 need wimlib-imagex genisoimage xorriso mkfs.fat mmd mcopy cmp make
 export ISOHIDE="$PXE_TESTTOOLS/isohide"
-[ -x "$ISOHIDE" ] || { say "ERROR: $ISOHIDE is not built"; exit 99; }
+built "$ISOHIDE"
 
 st=0
 sh "$top_srcdir/tests/integration/mkfixture.sh" "$T/fx" > "$T/fixture.log" 2>&1 || st=$?

@@ -10,10 +10,10 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 : "${MKWINPE:=$top_builddir/bin/mkwinpe/mkwinpe}"
-[ -x "$MKWINPE" ] || { say "ERROR: $MKWINPE is not built"; exit 99; }
+built "$MKWINPE"
 need wimlib-imagex genisoimage xorriso mkfs.fat mmd mcopy cmp
 export ISOHIDE="$PXE_TESTTOOLS/isohide"
-[ -x "$ISOHIDE" ] || { say "ERROR: $ISOHIDE is not built"; exit 99; }
+built "$ISOHIDE"
 
 F=$T/fx
 O=$T/out

@@ -17,15 +17,6 @@ echo "outside the share" > "$T/secret.txt"
 ln -s "$T/secret.txt" "$ROOT/link-out"
 
 # well: a normal client still gets a file.
-well() {
-	rm -f "$T/well.txt"
-	timeout 60 smbclient //127.0.0.1/install -p "$PORT" -U x%secret \
-	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
-	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
-	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
-	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
-}
-
 start_smbd --password secret --max-connections 600 --idle-timeout 30
 
 timeout 300 /usr/bin/python3 - "$PORT" > "$T/hostile.out" 2>&1 <<'EOF' ||

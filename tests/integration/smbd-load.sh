@@ -21,18 +21,13 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 
-well() {
-	rm -f "$T/well.txt"
-	timeout 20 smbclient //127.0.0.1/install -p "$PORT" -U x%secret \
-	    -c "get hello.txt $T/well.txt" > "$T/smb.out" 2>&1 ||
-	    fail "after $1, a normal client failed: $(tail -n 3 "$T/smb.out")"
-	same "$ROOT/hello.txt" "$T/well.txt" "after $1"
-	kill -0 "$SERVER_PID" 2>/dev/null || fail "pxe-smbd died during $1"
-}
-
-# py NAME: run the python below (stdin) with the port; output in $T/NAME.out.
+# py NAME: run the python below (stdin), after the lines every such script
+# starts with (sys, raw.py's helpers, the port); output in $T/NAME.out.
 py() {
-	timeout 120 /usr/bin/python3 - "$PORT" > "$T/$1.out" 2>&1 ||
+	{ printf 'import sys\nsys.path.insert(0, "%s")\nfrom raw import *\n' "$T"
+	  printf 'port = int(sys.argv[1])\n'
+	  cat; } |
+	    timeout 120 /usr/bin/python3 - "$PORT" > "$T/$1.out" 2>&1 ||
 	    fail "$1: $(tail -n 8 "$T/$1.out")"
 }
 
@@ -114,10 +109,6 @@ EOF
 
 # ---- a compound of 8 MiB READs: the answer must stay one frame ----------
 py compound <<EOF
-import sys
-sys.path.insert(0, "$T")
-from raw import *
-port = int(sys.argv[1])
 c, smb, tid = logon(port)
 fid = smb.create(tid, "big.bin", 0x00120089, 7, 0, 1, 0)
 r = Raw(c, tid)
@@ -143,14 +134,10 @@ r.echo()                        # still in step
 print("compound ok")
 EOF
 say "$(cat "$T/compound.out")"
-well "a compound of READs past 16 MiB"
+well "a compound of READs past 16 MiB" 20
 
 # ---- READ at offset >= 2^63: INVALID_PARAMETER, no error line ------------
 py offset <<EOF
-import sys
-sys.path.insert(0, "$T")
-from raw import *
-port = int(sys.argv[1])
 c, smb, tid = logon(port)
 fid = smb.create(tid, "hello.txt", 0x00120089, 7, 0, 1, 0)
 r = Raw(c, tid)
@@ -164,10 +151,6 @@ grep -q 'read error' "$LOG" && fail "a READ past 2^63 logged an error: $(grep 'r
 
 # ---- a 300-character user name with the right password -------------------
 py longuser <<EOF
-import sys
-sys.path.insert(0, "$T")
-from raw import *
-port = int(sys.argv[1])
 for n in (104, 300, 1000):
     c, smb, tid = logon(port, user="u" * n, dialect=0x0300)
     fid = smb.create(tid, "hello.txt", 0x00120089, 7, 0, 1, 0)
@@ -181,10 +164,7 @@ EOF
 # names of 200 characters; another, logged on before, must get its ECHOs
 # answered at once meanwhile.
 py wildcard <<EOF
-import sys, time, threading
-sys.path.insert(0, "$T")
-from raw import *
-port = int(sys.argv[1])
+import time, threading
 bc, bsmb, btid = logon(port)
 b = Raw(bc, btid)
 took = []
@@ -214,10 +194,7 @@ say "$(cat "$T/wildcard.out")"
 
 # ---- thousands of opens per connection against 4,096 descriptors ---------
 py opens <<EOF
-import sys, time, threading
-sys.path.insert(0, "$T")
-from raw import *
-port = int(sys.argv[1])
+import time, threading
 held = []
 def hog():
     c, smb, tid = logon(port)
@@ -241,7 +218,7 @@ assert len(smb.read(tid, fid, 0, 65536)) == 65536
 print("newcomer ok")
 EOF
 say "$(cat "$T/opens.out")"
-well "3 connections holding 2,000 opens each"
+well "3 connections holding 2,000 opens each" 20
 n=$(grep -c 'accept' "$LOG")
 [ "$n" -lt 5 ] || fail "$n accept lines in the log"
 stop_tftpd

@@ -9,7 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 SNIFF=$top_builddir/bin/pxe-sniff/pxe-sniff
-[ -x "$SNIFF" ] || { say "ERROR: $SNIFF is not built"; exit 99; }
+built "$SNIFF"
 need python3
 G=$top_srcdir/tests/golden/sniff
 

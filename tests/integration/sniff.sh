@@ -14,7 +14,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 SNIFF=${PXE_SNIFF:-$top_builddir/bin/pxe-sniff/pxe-sniff}
-[ -x "$SNIFF" ] || { say "ERROR: $SNIFF is not built"; exit 99; }
+built "$SNIFF"
 G=$top_srcdir/tests/golden/sniff
 
 same_output() {	# same_output GOLDEN ARGS...

@@ -10,7 +10,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 TFTPC=$PXE_TESTTOOLS/tftpc
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 
 # one_line FILE WHAT: FILE has exactly one line.
 one_line() {

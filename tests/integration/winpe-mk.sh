@@ -12,13 +12,13 @@
 : "${MKWINPE:=$top_builddir/bin/mkwinpe/mkwinpe}"
 : "${MKPXEMENU:=$top_builddir/bin/mkpxemenu/mkpxemenu}"
 MK=$top_srcdir/scripts/winpe.mk
-[ -x "$MKWINPE" ] || { say "ERROR: $MKWINPE is not built"; exit 99; }
-[ -x "$MKPXEMENU" ] || { say "ERROR: $MKPXEMENU is not built"; exit 99; }
+built "$MKWINPE"
+built "$MKPXEMENU"
 [ -f "$MK" ] || fail "no $MK"
 need wimlib-imagex genisoimage mkfs.fat mmd mcopy cmp make
 [ -f /usr/lib/PXELINUX/pxelinux.0 ] || skip "no pxelinux (Debian's pxelinux package)"
 export ISOHIDE="$PXE_TESTTOOLS/isohide"
-[ -x "$ISOHIDE" ] || { say "ERROR: $ISOHIDE is not built"; exit 99; }
+built "$ISOHIDE"
 
 st=0
 ISOS=udfonly sh "$top_srcdir/tests/integration/mkfixture.sh" "$T/fx" > "$T/fixture.log" 2>&1 || st=$?

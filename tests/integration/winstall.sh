@@ -21,17 +21,10 @@ export PXE_DHCPD PXE_TFTPD PXE_SMBD PXE_SNIFF MKPXEMENU MKWINPE
 export WINPE_MK="$top_srcdir/scripts/winpe.mk"
 [ -f /usr/lib/PXELINUX/pxelinux.0 ] || skip "pxelinux is not installed"
 
-S=pxekit-ws-$$
-C=pxekit-wc-$$
 SRV= WPID=
-CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null; [ -n "$WPID" ] && kill $WPID 2>/dev/null; sleep 0.3; ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null'
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip link add ws$$ netns "$S" type veth peer name wc$$ netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" link set lo up
-ip -n "$S" link set ws$$ up
-ip -n "$C" link set wc$$ up
-IF=ws$$
+CLEANUP='[ -n "$SRV" ] && kill $SRV 2>/dev/null; [ -n "$WPID" ] && kill $WPID 2>/dev/null; sleep 0.3'
+netns_pair w	# no addresses yet: the refusals below need none
+IF=$VS
 export TMPDIR="$T/tmp"	# where pxe-winstall makes its work folders
 mkdir -p "$TMPDIR"
 

@@ -214,6 +214,35 @@ print_error(const uint8_t *p, size_t n)
 		printf("malformed ERROR (%zu bytes)\n", n);
 }
 
+/*
+ * The server's next datagram into buf: its length; 0 after a silence
+ * (the request sent again when unanswered is true, else the caller sends
+ * what it last sent); -1 when to give up: six silences in a row
+ * ("timeout" printed) or an ERROR (printed).
+ */
+static ssize_t
+next_reply(struct client *c, uint8_t *buf, size_t cap, unsigned *tries,
+    bool unanswered)
+{
+	ssize_t n = recv_pkt(c, buf, cap, c->timeout_ms);
+
+	if (n == 0) {
+		if (++*tries > 5) {
+			printf("timeout\n");
+			return -1;
+		}
+		if (unanswered)
+			send_request(c);
+		return 0;
+	}
+	*tries = 0;
+	if (tftp_opcode_of(buf, (size_t)n) == TFTP_ERROR) {
+		print_error(buf, (size_t)n);
+		return -1;
+	}
+	return n;
+}
+
 /* Print an OACK and take blksize/windowsize from it.  0 or -1. */
 static int
 take_oack(struct client *c, const uint8_t *p, size_t n)
@@ -289,25 +318,17 @@ download(struct client *c)
 	}
 	send_request(c);
 	for (;;) {
-		n = recv_pkt(c, buf, sizeof(buf), c->timeout_ms);
+		n = next_reply(c, buf, sizeof(buf), &tries, blocks == 0 &&
+		    !c->have_peer);
+		if (n < 0)
+			return 1;
 		if (n == 0) {
-			if (++tries > 5) {
-				printf("timeout\n");
-				return 1;
-			}
-			if (blocks == 0 && !c->have_peer)
-				send_request(c);
-			else
+			if (blocks > 0 || c->have_peer)
 				send_ack(c, prev_block(c, expect, blocks));
 			inwin = 0;
 			continue;
 		}
-		tries = 0;
 		op = tftp_opcode_of(buf, (size_t)n);
-		if (op == TFTP_ERROR) {
-			print_error(buf, (size_t)n);
-			return 1;
-		}
 		if (op == TFTP_OACK && blocks == 0) {
 			if (take_oack(c, buf, (size_t)n) < 0)
 				return 1;
@@ -384,24 +405,15 @@ upload(struct client *c)
 	}
 	send_request(c);
 	for (;;) {
-		n = recv_pkt(c, buf, sizeof(buf), c->timeout_ms);
+		if ((n = next_reply(c, buf, sizeof(buf), &tries,
+		    !started)) < 0)
+			return 1;
 		if (n == 0) {
-			if (++tries > 5) {
-				printf("timeout\n");
-				return 1;
-			}
-			if (!started)
-				send_request(c);
-			else
+			if (started)
 				send_to(c, pkt, len, true);
 			continue;
 		}
-		tries = 0;
 		op = tftp_opcode_of(buf, (size_t)n);
-		if (op == TFTP_ERROR) {
-			print_error(buf, (size_t)n);
-			return 1;
-		}
 		if (op == TFTP_OACK && !started) {
 			if (take_oack(c, buf, (size_t)n) < 0)
 				return 1;

@@ -79,6 +79,21 @@ rom_discover(struct pkt *p)
 		p->b[p->len++] = 0;
 }
 
+/* The ROM's options as text, as the sniffer and --test -v print them. */
+static const struct {
+	uint8_t code;
+	const char *as;
+	const char *text;
+} rom_as_text[] = {
+	{ 55, "text", "1,2,3,4,5,6,11,12,13,15,16,17,18,22,23,28,40,41,42,43,"
+	  "50,51,54,58,59,60,66,67,128,129,130,131,132,133,134,135" },
+	{ 94, "text", "1.2.1" },
+	{ 97, "a UUID", "d66ef100-a6d7-11df-9f1a-f938a66fc054" },
+	{ 60, "text", "\"PXEClient:Arch:00000:UNDI:002001\"" },
+	{ 93, "text", "0 (bios)" },
+	{ 53, "text", "DHCPDISCOVER" },
+};
+
 static void
 test_rom_discover(void)
 {
@@ -87,7 +102,7 @@ test_rom_discover(void)
 	const uint8_t *v;
 	char text[256];
 	uint16_t u16;
-	size_t len;
+	size_t len, i;
 
 	rom_discover(&p);
 	tap_is(dhcp_parse(p.b, p.len, &m), 0, "ROM DISCOVER parses");
@@ -116,26 +131,13 @@ test_rom_discover(void)
 	tap_is(m.norder, 7, "  seven options");
 	tap_ok(m.order[0] == 53 && m.order[1] == 55 && m.order[6] == 60,
 	    "  in packet order");
-	v = dhcp_opt_get(&m, 55, &len);
-	dhcp_opt_to_text(55, v, len, text, sizeof(text));
-	tap_str(text, "1,2,3,4,5,6,11,12,13,15,16,17,18,22,23,28,40,41,42,43,"
-	    "50,51,54,58,59,60,66,67,128,129,130,131,132,133,134,135",
-	    "  55 as text");
-	v = dhcp_opt_get(&m, 94, &len);
-	dhcp_opt_to_text(94, v, len, text, sizeof(text));
-	tap_str(text, "1.2.1", "  94 as text");
-	v = dhcp_opt_get(&m, 97, &len);
-	dhcp_opt_to_text(97, v, len, text, sizeof(text));
-	tap_str(text, "d66ef100-a6d7-11df-9f1a-f938a66fc054", "  97 as a UUID");
-	v = dhcp_opt_get(&m, 60, &len);
-	dhcp_opt_to_text(60, v, len, text, sizeof(text));
-	tap_str(text, "\"PXEClient:Arch:00000:UNDI:002001\"", "  60 as text");
-	v = dhcp_opt_get(&m, 93, &len);
-	dhcp_opt_to_text(93, v, len, text, sizeof(text));
-	tap_str(text, "0 (bios)", "  93 as text");
-	v = dhcp_opt_get(&m, 53, &len);
-	dhcp_opt_to_text(53, v, len, text, sizeof(text));
-	tap_str(text, "DHCPDISCOVER", "  53 as text");
+	for (i = 0; i < sizeof(rom_as_text) / sizeof(rom_as_text[0]); i++) {
+		v = dhcp_opt_get(&m, rom_as_text[i].code, &len);
+		dhcp_opt_to_text(rom_as_text[i].code, v, len, text,
+		    sizeof(text));
+		tap_str(text, rom_as_text[i].text, "  %u as %s",
+		    rom_as_text[i].code, rom_as_text[i].as);
+	}
 }
 
 static void

@@ -6,25 +6,14 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need_root
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 id nobody > /dev/null 2>&1 || skip "no user nobody"
 
-S=pxekit-mh-s-$$
-C=pxekit-mh-c-$$
-CLEANUP="ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null"
-ip netns add "$S" && ip netns add "$C" || fail "cannot create namespaces"
-ip -n "$S" link set lo up
-ip -n "$C" link set lo up
-ip link add "mh$$s" netns "$S" type veth peer name "mh$$c" netns "$C" ||
-    fail "cannot create a veth pair"
-ip -n "$S" addr add 10.77.0.1/24 dev "mh$$s"
-ip -n "$S" addr add 10.77.0.2/24 dev "mh$$s"
-ip -n "$S" addr add fd77::1/64 dev "mh$$s" nodad
-ip -n "$S" addr add fd77::2/64 dev "mh$$s" nodad
-ip -n "$C" addr add 10.77.0.100/24 dev "mh$$c"
-ip -n "$C" addr add fd77::100/64 dev "mh$$c" nodad
-ip -n "$S" link set "mh$$s" up
-ip -n "$C" link set "mh$$c" up
+netns_pair mh 10.77.0.1/24 10.77.0.100/24
+ip -n "$S" addr add 10.77.0.2/24 dev "$VS"
+ip -n "$S" addr add fd77::1/64 dev "$VS" nodad
+ip -n "$S" addr add fd77::2/64 dev "$VS" nodad
+ip -n "$C" addr add fd77::100/64 dev "$VC" nodad
 
 # nobody must be able to reach the root.
 chmod 755 "$T"

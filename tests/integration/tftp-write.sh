@@ -5,7 +5,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need tftp atftp curl
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 
 for n in 0 512 1000 1024 2000000; do
 	head -c "$n" /dev/urandom > "$T/up.$n"

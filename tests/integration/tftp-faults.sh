@@ -11,7 +11,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need tftp atftp curl
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 IMPAIR=$PXE_TESTTOOLS/udpimpair
 
 # Lock-step clients lose seconds per lost ACK on their own timers (atftp
@@ -34,12 +34,28 @@ run_clients() {
 		    > "$T/c.out" 2>&1
 		same "$ROOT/$f" "$T/o" "tftp-hpa $f over a bad link ($(cat "$T/c.out"))"
 	done
+	# atftp aborts at a second OACK ("tftp: unexpected OACK", and an
+	# ERROR to the server), which a bad link brings as a matter of
+	# course: the server sends the OACK again when ACK 0 is lost, or late
+	# (-T 100, a busy CPU), and the link duplicates datagrams.  That is
+	# atftp's limit, not the server's: such a run is tried again (3 times
+	# at most) and counted in OACK_ABORTS, which the counters check allows
+	# for (each may end one transfer as failed on the server).
 	for case in "blksize 1468:f100k" "windowsize 8:f300k"; do
 		opts=${case%:*}
 		f=${case#*:}
-		rm -f "$T/o"
-		timeout 120 "$@" atftp --option "$opts" -g -r "$f" -l "$T/o" \
-		    "$h" "$p" > "$T/c.out" 2>&1
+		tries=0
+		while :; do
+			rm -f "$T/o"
+			timeout 120 "$@" atftp --option "$opts" -g -r "$f" \
+			    -l "$T/o" "$h" "$p" > "$T/c.out" 2>&1
+			cmp -s "$ROOT/$f" "$T/o" && break
+			grep -q 'unexpected OACK' "$T/c.out" && [ $tries -lt 3 ] ||
+			    break
+			tries=$((tries + 1))
+			OACK_ABORTS=$((OACK_ABORTS + 1))
+			say "atftp $opts: a second OACK ended it (atftp's limit): again"
+		done
 		same "$ROOT/$f" "$T/o" "atftp $opts over a bad link ($(tail -n 2 "$T/c.out"))"
 	done
 	rm -f "$T/o"
@@ -76,9 +92,11 @@ for try in 1 2 3 4 5 6 7 8; do
 	grep -q 'Address already in use' "$T/impair.log" || break
 done
 kill -0 "$IPID" 2>/dev/null || fail "udpimpair did not start: $(cat "$T/impair.log")"
+OACK_ABORTS=0
 run_clients 127.0.0.1 "$RPORT"
-kill -USR1 "$SERVER_PID"
-expect_log 'counters: .*failed 0,' "no failed transfer"
+failed=$(counters_now | sed -n 's/.*, failed \([0-9]*\),.*/\1/p')
+[ "${failed:-x}" -le "$OACK_ABORTS" ] 2>/dev/null ||
+    fail "$failed transfers failed, $OACK_ABORTS of them atftp's aborts at a second OACK"
 expect_log 'retransmits [1-9]' "the server had to retransmit"
 kill "$IPID"
 wait "$IPID" 2>/dev/null

@@ -8,7 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need python3
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 
 # ---- netascii: exact, block by block ---------------------------------------
 # Text with CR, LF and CR LF everywhere, some at block ends: byte 511 of a

@@ -7,7 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 need tftp curl
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 
 mkfile boot/bcd 3000
 mkfile pxelinux.cfg/default 200

@@ -5,7 +5,7 @@
 # that follows each OACK.  Uses tests/tools/tftpc, which prints the OACK.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
-[ -x "$TFTPC" ] || { say "ERROR: $TFTPC is not built"; exit 99; }
+built "$TFTPC"
 
 mkfile f 5000
 mkfile big 3000000
