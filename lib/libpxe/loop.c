@@ -184,7 +184,10 @@ pxe_timer_arm(struct pxe_loop *loop, struct pxe_timer *t, uint64_t ms)
 		loop->heap = h;
 		loop->capheap = cap;
 	}
-	t->when = loop->now + ms;
+	/* From the clock, not the loop's last look at it: a timer armed
+	 * after long work (loading a lease file before the loop runs)
+	 * would otherwise fire early by that much. */
+	t->when = pxe_loop_update_now(loop) + ms;
 	loop->heap[loop->nheap] = t;
 	t->idx = ++loop->nheap;
 	heap_up(loop, loop->nheap - 1);

@@ -1,5 +1,6 @@
 /* Unit tests for lib/libpxe/loop: fds, timers in order, cancel, signals. */
 #include <signal.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -88,6 +89,25 @@ main(void)
 	    c.order[3] == 9, "timers fired in deadline order");
 	tap_is(c.reads, 1, "the readable fd was dispatched once");
 	tap_is(c.sig, SIGUSR2, "the signal arrived through the loop");
+
+	/* A timer armed long after the loop last looked at the clock (a
+	 * daemon arms its first timers after loading a lease file) still
+	 * waits its whole time: 40 ms of work, then a 60 ms timer. */
+	{
+		struct timespec busy = { 0, 40 * 1000000L };
+		uint64_t t1;
+
+		nanosleep(&busy, NULL);
+		t1 = pxe_now_ms();
+		c.cancel_me = NULL;
+		pxe_timer_arm(loop, &t[4], 60);
+		/* the loop wakes at once for the pipe, and looks at the clock */
+		tap_ok(write(p[1], "x", 1) == 1, "pipe written again");
+		tap_is(pxe_loop_run(loop), 0, "loop ran again");
+		tap_is(c.reads, 2, "the fd was dispatched again");
+		tap_ok(pxe_now_ms() - t1 >= 59,
+		    "a timer armed after a pause is counted from when it was armed");
+	}
 	pxe_loop_del(loop, &io);
 	close(p[0]);
 	close(p[1]);
