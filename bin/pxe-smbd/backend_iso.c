@@ -189,7 +189,8 @@ dir_load(struct iso_share *sh, const char *path, struct iso_dir *d)
 	free(de);
 	if (r < 0)
 		return r;
-	qsort(d->ents, d->n, sizeof(d->ents[0]), ent_cmp);
+	if (d->n > 1)	/* an empty folder has no array: qsort(NULL) is UB */
+		qsort(d->ents, d->n, sizeof(d->ents[0]), ent_cmp);
 	return 0;
 }
 
