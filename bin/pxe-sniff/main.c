@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,16 @@ struct cfg {
 	bool json, timeline, exit_status;
 };
 
+/*
+ * A live capture is not in immediate mode: the kernel hands packets over a
+ * block at a time, at most HOLD_MS after the block's first packet.  That is
+ * one wake-up for hundreds of packets instead of one for each: a 316 MB ISO
+ * over TFTP is 450,000 packets, and a sniffer woken for each one takes a
+ * share of the CPU that the boot server (and, in the lab, QEMU) needs.  On
+ * a stop signal, drain() reads what the kernel still holds.
+ */
+#define HOLD_MS		200
+
 /* The capture Ctrl-C must interrupt: a signal handler can reach nothing
  * else. */
 static pcap_t *running;
@@ -64,6 +75,32 @@ on_signal(int sig)
 	(void)sig;
 	if (running)
 		pcap_breakloop(running);
+}
+
+/*
+ * After a stop signal: the packets of the last HOLD_MS are still in a block
+ * the kernel has not handed over.  It does within HOLD_MS; wait that long
+ * (and a little) so that the diagnosis sees the end of each transfer.  A
+ * second signal ends the wait.
+ */
+static void
+drain(pcap_t *p, pcap_handler fn, u_char *arg)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pollfd pfd = { .events = POLLIN };
+	int waited;
+
+	pfd.fd = pcap_get_selectable_fd(p);
+	if (pfd.fd < 0 || pcap_setnonblock(p, 1, err) != 0)
+		return;
+	for (waited = 0; waited < HOLD_MS + 50; waited += 10) {
+		int n = poll(&pfd, 1, 10);
+
+		if (n < 0)
+			return;		/* a second signal */
+		if (n > 0 && pcap_dispatch(p, -1, fn, arg) < 0)
+			return;
+	}
 }
 
 static const char *
@@ -154,8 +191,7 @@ main(int argc, char **argv)
 		p = pcap_create(c.iface, err);
 		if (p == NULL || pcap_set_snaplen(p, 65535) != 0 ||
 		    pcap_set_promisc(p, 1) != 0 ||
-		    pcap_set_timeout(p, 200) != 0 ||
-		    pcap_set_immediate_mode(p, 1) != 0 ||
+		    pcap_set_timeout(p, HOLD_MS) != 0 ||
 		    (rc = pcap_activate(p)) < 0) {
 			fprintf(stderr, "pxe-sniff: -i %s: %s%s\n", c.iface,
 			    p ? pcap_geterr(p) : err, p && rc ==
@@ -204,6 +240,8 @@ main(int argc, char **argv)
 	rc = pcap_loop(p, c.count ? (int)(c.count > 0x7fffffff ? 0x7fffffff :
 	    c.count) : -1, on_packet, (u_char *)&r);
 	running = NULL;
+	if (rc == PCAP_ERROR_BREAK && c.file == NULL)
+		drain(p, on_packet, (u_char *)&r);
 	if (c.file == NULL) {
 		struct pcap_stat st;
 
