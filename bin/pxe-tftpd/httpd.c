@@ -39,6 +39,7 @@
 #define OUT_HEAD	1024		/* response head */
 #define OUT_CAP		(OUT_HEAD + MAX_RANGES * 160 + 64)
 #define TURN_BYTES	(4u << 20)	/* written per connection per turn */
+#define CORK_MIN	(256u << 10)	/* a body this large is sent corked */
 #define SEND_CHUNK	(2u << 20)	/* bytes per sendfile call */
 #define TURN_REQUESTS	32		/* pipelined requests per turn */
 #define LINGER_MS	2000		/* draining input before a close */
@@ -67,6 +68,7 @@ struct hconn {
 	bool keep_alive;	/* after the response being sent */
 	bool more;		/* pipelined requests left for the next turn */
 	bool http10;		/* the request was HTTP/1.0 */
+	bool corked;		/* TCP_CORK is on for a large body */
 	uint32_t ev;		/* events asked of the loop */
 	uint64_t last_ms;	/* last progress either way */
 	char peer[PXE_ADDRSTRLEN];
@@ -704,7 +706,7 @@ finish(struct hconn *c)
 static int
 write_out(struct hconn *c)
 {
-	uint64_t turn = 0, left;
+	uint64_t turn = 0, left, want;
 	struct seg *s;
 	ssize_t n;
 	off_t off;
@@ -726,15 +728,26 @@ write_out(struct hconn *c)
 			 * the body leave in one segment. */
 			flags = MSG_NOSIGNAL | (c->cur + 1 < c->nseg ?
 			    MSG_MORE : 0);
+			want = left;
 			n = send(c->io.fd, s->mem + s->off, left, flags);
 		} else {
+			/* A large body leaves in full segments only, the
+			 * tail of each call waiting for the next one
+			 * (nginx's tcp_nopush); the end uncorks. */
+			if (!c->corked && left >= CORK_MIN) {
+				int on = 1;
+
+				setsockopt(c->io.fd, IPPROTO_TCP, TCP_CORK,
+				    &on, sizeof(on));
+				c->corked = true;
+			}
 			/* At most SEND_CHUNK a call, as nginx does: one call
 			 * that fills the socket for as long as the reader
 			 * drains it was slower and costlier in
 			 * scripts/bench/http (one client, 1 GiB). */
 			off = (off_t)s->off;
-			n = sendfile(c->io.fd, c->fd, &off,
-			    left > SEND_CHUNK ? SEND_CHUNK : left);
+			want = left > SEND_CHUNK ? SEND_CHUNK : left;
+			n = sendfile(c->io.fd, c->fd, &off, want);
 			if (n == 0) {
 				c->d->c.ioerrors++;
 				hconn_close(c, "the file shrank while being "
@@ -758,6 +771,21 @@ write_out(struct hconn *c)
 		turn += (uint64_t)n;
 		c->d->h.c.bytes_sent += (uint64_t)n;
 		c->last_ms = pxe_loop_now(c->d->loop);
+		if ((uint64_t)n < want && s->len > 0) {
+			/* Short: the socket is full.  Wait to be told it
+			 * has room rather than ask again for an EAGAIN (one
+			 * system call saved per wake-up; level-triggered
+			 * epoll says so if room came in the meantime). */
+			set_events(c, EPOLLOUT);
+			return 0;
+		}
+	}
+	if (c->corked) {
+		int off0 = 0;
+
+		setsockopt(c->io.fd, IPPROTO_TCP, TCP_CORK, &off0,
+		    sizeof(off0));
+		c->corked = false;
 	}
 	return 1;
 }
