@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "libpxe/loop.h"
 #include "libpxe/opts.h"
 #include "sniff.h"
 
@@ -88,13 +89,14 @@ drain(pcap_t *p, pcap_handler fn, u_char *arg)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	struct pollfd pfd = { .events = POLLIN };
-	int waited;
+	uint64_t end, now;
 
 	pfd.fd = pcap_get_selectable_fd(p);
 	if (pfd.fd < 0 || pcap_setnonblock(p, 1, err) != 0)
 		return;
-	for (waited = 0; waited < HOLD_MS + 50; waited += 10) {
-		int n = poll(&pfd, 1, 10);
+	end = pxe_now_ms() + HOLD_MS + 50;
+	while ((now = pxe_now_ms()) < end) {
+		int n = poll(&pfd, 1, (int)(end - now));
 
 		if (n < 0)
 			return;		/* a second signal */
