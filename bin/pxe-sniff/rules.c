@@ -229,6 +229,25 @@ tsize_probe(const struct sniff *s, const struct client *c, char *d, size_t n)
 	return false;
 }
 
+/*
+ * Which side a slow transfer waited on: the one that took two thirds or
+ * more of the turns' time, else both.  Nothing when too few turns.
+ */
+static void
+pace(const struct xfer *x, char *d, size_t n)
+{
+	double sv, cl;
+
+	if (x->srv == NULL || x->cli == NULL || x->srv->n < SNIFF_TURNS_MIN ||
+	    x->cli->n < SNIFF_TURNS_MIN)
+		return;
+	sv = (double)x->srv->sum_ns / 1e9;
+	cl = (double)x->cli->sum_ns / 1e9;
+	snprintf(d, n, "; %s set the pace (%.2f s waiting on the client, "
+	    "%.2f s on the server)", cl >= 2 * sv ? "the client" : sv >= 2 *
+	    cl ? "the server" : "both sides", cl, sv);
+}
+
 static bool
 slow(const struct sniff *s, const struct client *c, char *d, size_t n)
 {
@@ -245,6 +264,7 @@ slow(const struct sniff *s, const struct client *c, char *d, size_t n)
 			    "%u, %llu retransmits", x->file, x->bytes / sec / 1e6,
 			    x->blksize, x->windowsize,
 			    (unsigned long long)x->retransmits);
+			pace(x, d + strlen(d), n - strlen(d));
 			return true;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "libpxe/frame.h"
+#include "turns.h"
 
 #define SNIFF_MAX_CLIENTS	1024
 #define SNIFF_MAX_XFERS		4096
@@ -45,7 +46,18 @@ struct xfer {
 	char err_msg[128];
 	struct client *client;
 	bool reported;
+	/*
+	 * An RRQ's turns (turns.h): an ACK (or the request) not yet answered
+	 * by new DATA, and new DATA not yet acknowledged, with their times.
+	 * srv and cli are allocated at the first turn, freed with the xfer.
+	 */
+	bool ack_waiting, data_waiting;
+	double t_ack, t_data;
+	struct turns *srv, *cli;
 };
+
+/* Transfers with fewer turns than this are not told who set the pace. */
+#define SNIFF_TURNS_MIN	64
 
 /* What one machine did on TCP port 445 (smb.c), for rules.c. */
 struct smb_state {

@@ -423,6 +423,74 @@ xfer_find(struct sniff *s, uint32_t cip, uint16_t cport, uint32_t sip)
 	return NULL;
 }
 
+/* Count one turn of an RRQ, from time from to time to. */
+static void
+turn(struct turns **tp, double from, double to)
+{
+	if (*tp == NULL && (*tp = calloc(1, sizeof(**tp))) == NULL)
+		return;
+	turns_add(*tp, to > from ? (uint64_t)((to - from) * 1e9 + 0.5) : 0);
+}
+
+/* The server answered: a new DATA (or the OACK) after an ACK. */
+static void
+turn_server(struct xfer *x, double t)
+{
+	if (x->ack_waiting)
+		turn(&x->srv, x->t_ack, t);
+	x->ack_waiting = false;
+	x->t_data = t;		/* the client's turn starts at the last one */
+	x->data_waiting = true;
+}
+
+/* The client answered: an ACK after DATA (or the OACK). */
+static void
+turn_client(struct xfer *x, double t)
+{
+	if (x->data_waiting)
+		turn(&x->cli, x->t_data, t);
+	x->data_waiting = false;
+	if (!x->ack_waiting)
+		x->t_ack = t;
+	x->ack_waiting = true;
+}
+
+/*
+ * Append to js (and to text, if it has room) where a transfer's time
+ * went: waiting on the server, and waiting on the client, with each
+ * side's median and 99th percentile turn.  Only for transfers long
+ * enough to say.
+ */
+static void
+xfer_turns(const struct xfer *x, char *js, size_t jcap, char *text,
+    size_t tcap)
+{
+	const struct turns *sv = x->srv, *cl = x->cli;
+	size_t n = strlen(text);
+
+	if (sv == NULL || cl == NULL || sv->n < SNIFF_TURNS_MIN ||
+	    cl->n < SNIFF_TURNS_MIN)
+		return;
+	json_num(js, jcap, "server_wait_s", (double)sv->sum_ns / 1e9);
+	json_num(js, jcap, "server_turn_median_us",
+	    (double)(turns_quantile(sv, 0.5) / 1000));
+	json_num(js, jcap, "server_turn_p99_us",
+	    (double)(turns_quantile(sv, 0.99) / 1000));
+	json_num(js, jcap, "client_wait_s", (double)cl->sum_ns / 1e9);
+	json_num(js, jcap, "client_turn_median_us",
+	    (double)(turns_quantile(cl, 0.5) / 1000));
+	json_num(js, jcap, "client_turn_p99_us",
+	    (double)(turns_quantile(cl, 0.99) / 1000));
+	snprintf(text + n, tcap - n, "; waiting on the server %.2f s (turns "
+	    "%llu us median, %llu us p99), on the client %.2f s (%llu us, "
+	    "%llu us)", (double)sv->sum_ns / 1e9,
+	    (unsigned long long)(turns_quantile(sv, 0.5) / 1000),
+	    (unsigned long long)(turns_quantile(sv, 0.99) / 1000),
+	    (double)cl->sum_ns / 1e9,
+	    (unsigned long long)(turns_quantile(cl, 0.5) / 1000),
+	    (unsigned long long)(turns_quantile(cl, 0.99) / 1000));
+}
+
 static const char *
 xfer_state_name(const struct xfer *x)
 {
@@ -437,6 +505,7 @@ static void
 xfer_report(struct sniff *s, struct xfer *x)
 {
 	char js[1024] = "", cip[INET_ADDRSTRLEN], sip[INET_ADDRSTRLEN];
+	char waits[160] = "";
 	double d = x->t_last - x->t0;
 	enum pxelinux_step step;
 	struct client *c = x->client;
@@ -477,12 +546,13 @@ xfer_report(struct sniff *s, struct xfer *x)
 			snprintf(c->cfg_used, sizeof(c->cfg_used), "%s", x->file);
 			c->cfg_t = x->t_last;
 		}
+		xfer_turns(x, js, sizeof(js), waits, sizeof(waits));
 		out_event(s, c, x->t_last, "tftp", js, "TFTP %s got \"%s\": "
 		    "%llu bytes, %llu blocks in %.2f s, %.1f kB/s, blksize %u, "
-		    "windowsize %u, %llu retransmits", cip, x->file,
+		    "windowsize %u, %llu retransmits%s", cip, x->file,
 		    (unsigned long long)x->bytes, (unsigned long long)x->blocks,
 		    d, d > 0 ? (double)x->bytes / d / 1000 : 0.0, x->blksize,
-		    x->windowsize, (unsigned long long)x->retransmits);
+		    x->windowsize, (unsigned long long)x->retransmits, waits);
 		break;
 	case X_PROBE:
 		out_event(s, c, x->t_last, "tftp", js, "TFTP %s stopped \"%s\" "
@@ -573,6 +643,10 @@ on_tftp_request(struct sniff *s, const struct frame *f, double t)
 	x->blksize = TFTP_BLKSIZE_DEFAULT;
 	x->windowsize = 1;
 	x->client = c;
+	if (!x->write) {
+		x->ack_waiting = true;	/* the OACK or DATA 1 answers it */
+		x->t_ack = t;
+	}
 	snprintf(x->file, sizeof(x->file), "%s", file);
 	for (i = 0; i < req.nopts; i++) {
 		char o[160];
@@ -644,6 +718,8 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 			x->blksize = TFTP_BLKSIZE_DEFAULT;
 		if (x->windowsize == 0)
 			x->windowsize = 1;
+		if (!x->write)
+			turn_server(x, t);
 		if (s->verbose >= 2)
 			out_event(s, x->client, t, "tftp_oack", NULL, "  OACK "
 			    "blksize %u windowsize %u%s", x->blksize,
@@ -660,7 +736,11 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 			k += 0x10000;
 		if (k <= x->hi && x->blocks > 0) {
 			x->retransmits++;
+			/* A resend is nobody's turn: the wait it ends is in
+			 * the retransmit count, not in either side's time. */
+			x->ack_waiting = x->data_waiting = false;
 		} else {
+			turn_server(x, t);
 			/* Blocks between the last one seen and this one were
 			 * sent (the server sends in order) but not captured. */
 			if (k > x->hi + 1)
@@ -680,6 +760,7 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 		if (from_server || tftp_parse_ack(f->payload, f->payload_len,
 		    &blk, &nw) < 0)
 			break;
+		turn_client(x, t);
 		if (s->verbose >= 2)
 			out_event(s, x->client, t, "tftp_ack", NULL, "  ACK %u",
 			    blk);
@@ -825,7 +906,10 @@ sniff_free(struct sniff *s)
 
 	for (i = 0; i < s->nclients; i++)
 		free(s->clients[i]);
-	for (i = 0; i < s->nxfers; i++)
+	for (i = 0; i < s->nxfers; i++) {
+		free(s->xfers[i]->srv);
+		free(s->xfers[i]->cli);
 		free(s->xfers[i]);
+	}
 	s->nclients = s->nxfers = 0;
 }
