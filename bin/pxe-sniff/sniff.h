@@ -35,7 +35,7 @@ struct xfer {
 	uint64_t hi;			/* highest block seen (64-bit) */
 	uint64_t tsize;			/* from the OACK, 0 unknown */
 	uint64_t missing;		/* blocks the capture skipped */
-	uint16_t last_wire;
+	uint16_t last_wire;		/* wire number of the newest DATA */
 	/*
 	 * X_INCOMPLETE: it ended (a short last block), but the capture lacks
 	 * some of it (block gaps, or fewer bytes than tsize): never "got".

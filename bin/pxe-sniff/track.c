@@ -741,6 +741,7 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 			x->ack_waiting = x->data_waiting = false;
 		} else {
 			turn_server(x, t);
+			x->last_wire = blk;
 			/* Blocks between the last one seen and this one were
 			 * sent (the server sends in order) but not captured. */
 			if (k > x->hi + 1)
@@ -760,7 +761,10 @@ on_tftp_data(struct sniff *s, const struct frame *f, double t)
 		if (from_server || tftp_parse_ack(f->payload, f->payload_len,
 		    &blk, &nw) < 0)
 			break;
-		turn_client(x, t);
+		/* Only an ACK of the newest DATA (or of the OACK) ends the
+		 * client's turn: a duplicate or an older one does not. */
+		if (blk == x->last_wire)
+			turn_client(x, t);
 		if (s->verbose >= 2)
 			out_event(s, x->client, t, "tftp_ack", NULL, "  ACK %u",
 			    blk);

@@ -179,7 +179,8 @@ near(uint64_t got_ns, double want_s, double tol)
 /*
  * Lock-step, 600 blocks of 512 bytes: the server answers each ACK in
  * srv_s, the client each DATA in cli_s.  Block 300 is sent twice, the
- * second time 0.5 s later, as after a lost ACK: nobody's turn.
+ * second time 0.5 s later, as after a lost ACK: nobody's turn.  Block 99's
+ * ACK comes again halfway through block 100's turn: not a turn either.
  */
 static void
 lockstep(double srv_s, double cli_s, const char *who)
@@ -197,6 +198,11 @@ lockstep(double srv_s, double cli_s, const char *who)
 		data(&r, srv_s, (uint16_t)k, k < 600 ? 512 : 100);
 		if (k == 300)	/* its ACK was lost: sent again */
 			data(&r, 0.5, (uint16_t)k, 512);
+		if (k == 100) {	/* a duplicate of the last ACK: no turn */
+			ack(&r, cli_s / 2, (uint16_t)(k - 1));
+			ack(&r, cli_s / 2, (uint16_t)k);
+			continue;
+		}
 		ack(&r, cli_s, (uint16_t)k);
 	}
 	out = run_end(&r);
